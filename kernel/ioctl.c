@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ioctl interface: copies the uapi structures in and out, checks
+ * reserved fields, and calls the Mach operations on the caller's space.
+ *
+ * Return convention (uapi/linux/machport.h): a negative errno for misuse
+ * of the ioctl itself, otherwise the Mach code of the operation.
+ */
+#include <linux/fs.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "ioctl.h"
+#include "machport.h"
+#include "right.h"
+#include "space.h"
+
+static long ioc_features(void __user *uarg)
+{
+	struct machport_features f;
+
+	if (copy_from_user(&f, uarg, sizeof(f)))
+		return -EFAULT;
+	if (f.features || f.max_names || f.max_msg_size || f.qlimit_max ||
+	    f.reserved0 || memchr_inv(f.reserved, 0, sizeof(f.reserved)))
+		return -EINVAL;
+	f.features = MACHPORT_FEAT_PORTS;
+	f.max_names = mp_max_names;
+	if (copy_to_user(uarg, &f, sizeof(f)))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * Run @op with the space locked. A space torn down by its owner's last
+ * close while another of its threads was still calling in answers
+ * KERN_INVALID_TASK, as a call on a dead task does on macOS.
+ */
+#define WITH_SPACE(space, op) ({					\
+	long __ret = MACHPORT_KERN_INVALID_TASK;			\
+	mutex_lock(&(space)->lock);					\
+	if ((space)->active)						\
+		__ret = (op);						\
+	mutex_unlock(&(space)->lock);					\
+	__ret;								\
+})
+
+static long ioc_allocate(struct mp_space *space, void __user *uarg)
+{
+	struct machport_port_allocate a;
+	long kr;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.reserved || (a.flags & ~MACHPORT_ALLOCATE_NAME))
+		return -EINVAL;
+	if (!(a.flags & MACHPORT_ALLOCATE_NAME) && a.name)
+		return -EINVAL;
+	kr = WITH_SPACE(space, mp_right_allocate(space, a.right, a.flags,
+						 &a.name));
+	if (kr == MACHPORT_KERN_SUCCESS &&
+	    put_user(a.name, &((struct machport_port_allocate __user *)uarg)->name))
+		return -EFAULT;
+	return kr;
+}
+
+static long ioc_name_op(struct mp_space *space, void __user *uarg,
+			unsigned int cmd)
+{
+	struct machport_port_name a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.reserved)
+		return -EINVAL;
+	if (cmd == MACHPORT_IOC_PORT_DEALLOCATE)
+		return WITH_SPACE(space, mp_right_deallocate(space, a.name));
+	return WITH_SPACE(space, mp_right_destroy(space, a.name));
+}
+
+static long ioc_type(struct mp_space *space, void __user *uarg)
+{
+	struct machport_port_type a;
+	long kr;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.type)
+		return -EINVAL;
+	kr = WITH_SPACE(space, mp_right_type(space, a.name, &a.type));
+	if (kr == MACHPORT_KERN_SUCCESS && copy_to_user(uarg, &a, sizeof(a)))
+		return -EFAULT;
+	return kr;
+}
+
+static long ioc_refs(struct mp_space *space, void __user *uarg,
+		     unsigned int cmd)
+{
+	struct machport_port_refs a;
+	long kr;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.refs)
+		return -EINVAL;
+	if (cmd == MACHPORT_IOC_PORT_MOD_REFS)
+		return WITH_SPACE(space, mp_right_mod_refs(space, a.name,
+							   a.right, a.delta));
+	if (a.delta)
+		return -EINVAL;
+	kr = WITH_SPACE(space, mp_right_get_refs(space, a.name, a.right,
+						 &a.refs));
+	if (kr == MACHPORT_KERN_SUCCESS && copy_to_user(uarg, &a, sizeof(a)))
+		return -EFAULT;
+	return kr;
+}
+
+static long ioc_insert(struct mp_space *space, void __user *uarg)
+{
+	struct machport_port_insert_right a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.reserved)
+		return -EINVAL;
+	return WITH_SPACE(space, mp_right_insert(space, a.name, a.poly,
+						 a.disposition));
+}
+
+static long ioc_extract(struct mp_space *space, void __user *uarg)
+{
+	struct machport_port_extract_right a;
+	long kr;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.poly || a.type)
+		return -EINVAL;
+	kr = WITH_SPACE(space, mp_right_extract(space, a.name, a.disposition,
+						&a.poly, &a.type));
+	if (kr == MACHPORT_KERN_SUCCESS && copy_to_user(uarg, &a, sizeof(a)))
+		return -EFAULT;
+	return kr;
+}
+
+static long snapshot(struct mp_space *space, u32 *buf, u32 cap, u32 *n)
+{
+	*n = mp_right_snapshot(space, buf, buf + cap, cap);
+	return MACHPORT_KERN_SUCCESS;
+}
+
+/*
+ * The names are gathered under the lock into a kernel buffer and copied
+ * out after it is dropped, so a faulting user buffer never stalls the
+ * space. The buffer is bounded by the name limit.
+ */
+static long ioc_names(struct mp_space *space, void __user *uarg)
+{
+	struct machport_port_names a;
+	u32 cap, n, *buf;
+	long kr;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.reserved)
+		return -EINVAL;
+	cap = min(a.count, mp_max_names);
+	buf = kvmalloc_array(max(cap, 1U), 2 * sizeof(u32), GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return -ENOMEM;
+	kr = WITH_SPACE(space, snapshot(space, buf, cap, &n));
+	if (kr)
+		goto out;
+	a.count = n;
+	n = min(n, cap);
+	if (copy_to_user(u64_to_user_ptr(a.names), buf, n * sizeof(u32)) ||
+	    copy_to_user(u64_to_user_ptr(a.types), buf + cap,
+			 n * sizeof(u32)) ||
+	    copy_to_user(uarg, &a, sizeof(a)))
+		kr = -EFAULT;
+out:
+	kvfree(buf);
+	return kr;
+}
+
+static long space_ioctl(struct mp_space *space, unsigned int cmd,
+			void __user *uarg)
+{
+	switch (cmd) {
+	case MACHPORT_IOC_PORT_ALLOCATE:
+		return ioc_allocate(space, uarg);
+	case MACHPORT_IOC_PORT_DEALLOCATE:
+	case MACHPORT_IOC_PORT_DESTROY:
+		return ioc_name_op(space, uarg, cmd);
+	case MACHPORT_IOC_PORT_TYPE:
+		return ioc_type(space, uarg);
+	case MACHPORT_IOC_PORT_MOD_REFS:
+	case MACHPORT_IOC_PORT_GET_REFS:
+		return ioc_refs(space, uarg, cmd);
+	case MACHPORT_IOC_PORT_INSERT_RIGHT:
+		return ioc_insert(space, uarg);
+	case MACHPORT_IOC_PORT_EXTRACT_RIGHT:
+		return ioc_extract(space, uarg);
+	case MACHPORT_IOC_PORT_NAMES:
+		return ioc_names(space, uarg);
+	}
+	return -ENOIOCTLCMD;
+}
+
+long mp_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct mp_space *space = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case MACHPORT_IOC_VERSION:
+		return MACHPORT_ABI_VERSION;
+	case MACHPORT_IOC_FEATURES:
+		return ioc_features(uarg);
+	}
+	if (_IOC_TYPE(cmd) != MACHPORT_IOC_MAGIC)
+		return -ENOIOCTLCMD;
+	/*
+	 * A space belongs to the process that opened the device; a child
+	 * that inherited the descriptor opens its own.
+	 */
+	if (!mp_space_is_owner(space))
+		return -EPERM;
+	return space_ioctl(space, cmd, uarg);
+}

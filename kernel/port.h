@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MACHPORT_PORT_H
+#define MACHPORT_PORT_H
+
+#include <linux/kref.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+struct mp_space;
+
+/**
+ * struct mp_port - a Mach port: a message queue with one receive right.
+ * @ref: lifetime of the object. Held once by every space entry that names
+ *	the port (whatever rights it holds there) and once by every right to
+ *	the port that is in transit.
+ * @lock: protects every field below it.
+ * @active: false once the receive right was destroyed; never true again.
+ *	Read without the lock (READ_ONCE) only as a hint.
+ * @receiver: space holding the receive right, NULL while the right is in
+ *	transit or after death.
+ * @rcv_name: the receive right's name in @receiver.
+ * @srights: send rights in existence: one per space entry holding a send
+ *	right, whatever its user references, plus one per send right in
+ *	transit.
+ * @sorights: send-once rights in existence.
+ * @mscount: make-send count.
+ * @seqno: sequence number of the next message dequeued.
+ * @qlimit: queue limit.
+ * @context: the receive right's context value (mach_port_set_context).
+ * @id: stable identifier shown by introspection; never a kernel address.
+ */
+struct mp_port {
+	struct kref ref;
+	spinlock_t lock;
+	bool active;
+	struct mp_space *receiver;
+	u32 rcv_name;
+	u32 srights;
+	u32 sorights;
+	u32 mscount;
+	u32 seqno;
+	u32 qlimit;
+	u64 context;
+	u64 id;
+};
+
+struct mp_port *mp_port_create(struct mp_space *receiver, u32 name);
+void mp_port_destroy(struct mp_port *port);
+void mp_port_release(struct kref *ref);
+
+static inline void mp_port_get(struct mp_port *port)
+{
+	kref_get(&port->ref);
+}
+
+static inline void mp_port_put(struct mp_port *port)
+{
+	kref_put(&port->ref, mp_port_release);
+}
+
+static inline bool mp_port_active(struct mp_port *port)
+{
+	return READ_ONCE(port->active);
+}
+
+void mp_port_make_send(struct mp_port *port);
+void mp_port_copy_send(struct mp_port *port);
+void mp_port_release_send(struct mp_port *port);
+void mp_port_make_send_once(struct mp_port *port);
+void mp_port_release_send_once(struct mp_port *port);
+void mp_port_set_receiver(struct mp_port *port, struct mp_space *space,
+			  u32 name);
+void mp_port_clear_receiver(struct mp_port *port);
+
+int mp_port_cache_init(void);
+void mp_port_cache_exit(void);
+
+#endif /* MACHPORT_PORT_H */

@@ -1,0 +1,641 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rights and their names: the mach_port_* calls, and moving rights into
+ * and out of a space (copyin/copyout), which mach_msg shares.
+ *
+ * Every function here runs with the space's lock held and the space
+ * active. A send or send-once right whose port died still points at the
+ * port until the space next looks at the entry; check_dead() then turns
+ * it into a dead name, keeping its user references, so a port's death
+ * never has to lock the spaces that name it.
+ */
+#include <linux/kernel.h>
+
+#include "machport.h"
+#include "port.h"
+#include "right.h"
+#include "space.h"
+
+#define T_SEND		MACHPORT_TYPE_SEND
+#define T_RECEIVE	MACHPORT_TYPE_RECEIVE
+#define T_SEND_ONCE	MACHPORT_TYPE_SEND_ONCE
+#define T_PORT_SET	MACHPORT_TYPE_PORT_SET
+#define T_DEAD		MACHPORT_TYPE_DEAD_NAME
+#define T_RIGHTS	(T_SEND | T_RECEIVE | T_SEND_ONCE | T_PORT_SET | T_DEAD)
+
+static bool name_valid(u32 name)
+{
+	return name != MACHPORT_NAME_NULL && name != MACHPORT_NAME_DEAD;
+}
+
+static u16 urefs_add(u16 urefs, u32 n)
+{
+	return min_t(u32, (u32)urefs + n, MACHPORT_UREFS_MAX);
+}
+
+/* Make a send or send-once right to a dead port read as a dead name. */
+static void check_dead(struct mp_space *space, struct mp_entry *e)
+{
+	struct mp_port *port = e->port;
+
+	if (!(e->type & (T_SEND | T_SEND_ONCE)) || (e->type & T_RECEIVE))
+		return;
+	if (mp_port_active(port))
+		return;
+	if (e->hashed)
+		mp_space_unhash(space, e);
+	e->type = T_DEAD;
+	e->port = NULL;
+	mp_port_put(port);
+}
+
+static struct mp_entry *lookup(struct mp_space *space, u32 name)
+{
+	struct mp_entry *e = mp_space_lookup(space, name);
+
+	if (e)
+		check_dead(space, e);
+	return e;
+}
+
+/* The entry lost its last right: give the port reference and slot back. */
+static void entry_release(struct mp_space *space, struct mp_entry *e)
+{
+	struct mp_port *port = e->port;
+
+	mp_space_free(space, e);
+	if (port)
+		mp_port_put(port);
+}
+
+static void drop_send(struct mp_space *space, struct mp_entry *e)
+{
+	mp_port_release_send(e->port);
+	e->type &= ~T_SEND;
+	e->urefs = 0;
+	if (!(e->type & T_RECEIVE))
+		entry_release(space, e);
+}
+
+static void drop_send_once(struct mp_space *space, struct mp_entry *e)
+{
+	mp_port_release_send_once(e->port);
+	entry_release(space, e);
+}
+
+/*
+ * The receive right dies. A send right under the same name becomes a dead
+ * name at once, keeping its user references.
+ */
+static void drop_receive(struct mp_space *space, struct mp_entry *e)
+{
+	struct mp_port *port = e->port;
+
+	mp_port_destroy(port);
+	if (e->type & T_SEND) {
+		mp_port_release_send(port);
+		mp_space_unhash(space, e);
+		e->type = T_DEAD;
+		e->port = NULL;
+		mp_port_put(port);
+		return;
+	}
+	entry_release(space, e);
+}
+
+/* mach_port_destroy() on one entry: every right under the name goes. */
+void mp_right_destroy_entry(struct mp_space *space, struct mp_entry *e)
+{
+	lockdep_assert_held(&space->lock);
+	check_dead(space, e);
+	if (e->type & T_RECEIVE)
+		drop_receive(space, e);
+	if (e->type & T_SEND)
+		drop_send(space, e);
+	else if (e->type & T_SEND_ONCE)
+		drop_send_once(space, e);
+	else if (e->type)
+		entry_release(space, e);	/* dead name or port set */
+}
+
+static int allocate_entry(struct mp_space *space, u32 flags, u32 *name,
+			  struct mp_entry **ep)
+{
+	int kr;
+
+	if (!(flags & MACHPORT_ALLOCATE_NAME)) {
+		kr = mp_space_reserve(space, 1);
+		if (kr)
+			return kr;
+		*ep = mp_space_alloc(space);
+		*name = mp_space_name(space, *ep);
+		return MACHPORT_KERN_SUCCESS;
+	}
+	if (!name_valid(*name) ||
+	    (MP_NAME_GEN(*name) & MP_GEN_ROLL) != MP_GEN_ROLL)
+		return MACHPORT_KERN_INVALID_VALUE;
+	return mp_space_alloc_name(space, *name, ep);
+}
+
+int mp_right_allocate(struct mp_space *space, u32 right, u32 flags, u32 *name)
+{
+	struct mp_entry *e;
+	struct mp_port *port = NULL;
+	int kr;
+
+	if (right != MACHPORT_RIGHT_RECEIVE &&
+	    right != MACHPORT_RIGHT_PORT_SET &&
+	    right != MACHPORT_RIGHT_DEAD_NAME)
+		return MACHPORT_KERN_INVALID_VALUE;
+	/* Port sets arrive with their own issue; refuse them honestly. */
+	if (right == MACHPORT_RIGHT_PORT_SET)
+		return MACHPORT_KERN_INVALID_VALUE;
+
+	if (right == MACHPORT_RIGHT_RECEIVE) {
+		port = mp_port_create(space, 0);
+		if (!port)
+			return MACHPORT_KERN_RESOURCE_SHORTAGE;
+	}
+	kr = allocate_entry(space, flags, name, &e);
+	if (kr) {
+		if (port)
+			mp_port_put(port);
+		return kr;
+	}
+	if (port) {
+		e->type = T_RECEIVE;
+		e->port = port;
+		mp_port_set_receiver(port, space, *name);
+		mp_space_hash(space, e);
+	} else {
+		e->type = T_DEAD;
+		e->urefs = 1;
+	}
+	return MACHPORT_KERN_SUCCESS;
+}
+
+int mp_right_deallocate(struct mp_space *space, u32 name)
+{
+	struct mp_entry *e;
+
+	if (!name_valid(name))
+		return MACHPORT_KERN_SUCCESS;
+	e = lookup(space, name);
+	if (!e)
+		return MACHPORT_KERN_INVALID_NAME;
+	if (e->type & T_SEND) {
+		if (--e->urefs == 0)
+			drop_send(space, e);
+	} else if (e->type & T_SEND_ONCE) {
+		drop_send_once(space, e);
+	} else if (e->type & T_DEAD) {
+		if (--e->urefs == 0)
+			entry_release(space, e);
+	} else if (e->type & T_PORT_SET) {
+		entry_release(space, e);
+	} else {
+		return MACHPORT_KERN_INVALID_RIGHT;
+	}
+	return MACHPORT_KERN_SUCCESS;
+}
+
+int mp_right_destroy(struct mp_space *space, u32 name)
+{
+	struct mp_entry *e;
+
+	if (!name_valid(name))
+		return MACHPORT_KERN_SUCCESS;
+	e = lookup(space, name);
+	if (!e)
+		return MACHPORT_KERN_INVALID_NAME;
+	mp_right_destroy_entry(space, e);
+	return MACHPORT_KERN_SUCCESS;
+}
+
+int mp_right_type(struct mp_space *space, u32 name, u32 *type)
+{
+	struct mp_entry *e;
+
+	if (name == MACHPORT_NAME_NULL)
+		return MACHPORT_KERN_INVALID_NAME;
+	if (name == MACHPORT_NAME_DEAD) {
+		*type = T_DEAD;
+		return MACHPORT_KERN_SUCCESS;
+	}
+	e = lookup(space, name);
+	if (!e)
+		return MACHPORT_KERN_INVALID_NAME;
+	*type = e->type;
+	return MACHPORT_KERN_SUCCESS;
+}
+
+/* Apply @delta to the user references of a send right or dead name. */
+static int urefs_delta(struct mp_space *space, struct mp_entry *e, s32 delta)
+{
+	if (delta < 0 && -delta > e->urefs)
+		return MACHPORT_KERN_INVALID_VALUE;
+	if (delta > 0) {
+		e->urefs = urefs_add(e->urefs, delta);
+		return MACHPORT_KERN_SUCCESS;
+	}
+	e->urefs += delta;
+	if (e->urefs)
+		return MACHPORT_KERN_SUCCESS;
+	if (e->type & T_SEND)
+		drop_send(space, e);
+	else
+		entry_release(space, e);
+	return MACHPORT_KERN_SUCCESS;
+}
+
+/* Rights that hold no user references: the delta is 0 or -1. */
+static int single_delta(struct mp_space *space, struct mp_entry *e, u32 right,
+			s32 delta)
+{
+	if (delta == 0)
+		return MACHPORT_KERN_SUCCESS;
+	if (delta != -1)
+		return MACHPORT_KERN_INVALID_VALUE;
+	if (right == MACHPORT_RIGHT_RECEIVE)
+		drop_receive(space, e);
+	else if (right == MACHPORT_RIGHT_SEND_ONCE)
+		drop_send_once(space, e);
+	else
+		entry_release(space, e);
+	return MACHPORT_KERN_SUCCESS;
+}
+
+int mp_right_mod_refs(struct mp_space *space, u32 name, u32 right, s32 delta)
+{
+	struct mp_entry *e;
+
+	if (right >= MACHPORT_RIGHT_NUMBER)
+		return MACHPORT_KERN_INVALID_VALUE;
+	if (!name_valid(name)) {
+		if (right == MACHPORT_RIGHT_SEND ||
+		    right == MACHPORT_RIGHT_SEND_ONCE)
+			return MACHPORT_KERN_SUCCESS;
+		return MACHPORT_KERN_INVALID_VALUE;
+	}
+	if (delta > (s32)MACHPORT_UREFS_MAX || delta < -(s32)MACHPORT_UREFS_MAX)
+		return MACHPORT_KERN_INVALID_VALUE;
+	e = lookup(space, name);
+	if (!e)
+		return MACHPORT_KERN_INVALID_NAME;
+	if (right == MACHPORT_RIGHT_LABELH ||
+	    !(e->type & MACHPORT_TYPE(right)))
+		return MACHPORT_KERN_INVALID_RIGHT;
+	if (right == MACHPORT_RIGHT_SEND || right == MACHPORT_RIGHT_DEAD_NAME)
+		return urefs_delta(space, e, delta);
+	return single_delta(space, e, right, delta);
+}
+
+int mp_right_get_refs(struct mp_space *space, u32 name, u32 right, u32 *refs)
+{
+	struct mp_entry *e;
+
+	if (right >= MACHPORT_RIGHT_NUMBER)
+		return MACHPORT_KERN_INVALID_VALUE;
+	*refs = 0;
+	if (!name_valid(name)) {
+		if (name == MACHPORT_NAME_DEAD &&
+		    right == MACHPORT_RIGHT_DEAD_NAME)
+			*refs = 1;
+		return MACHPORT_KERN_SUCCESS;
+	}
+	e = lookup(space, name);
+	if (!e)
+		return MACHPORT_KERN_INVALID_NAME;
+	if (!(e->type & MACHPORT_TYPE(right)))
+		return MACHPORT_KERN_SUCCESS;
+	if (right == MACHPORT_RIGHT_SEND || right == MACHPORT_RIGHT_DEAD_NAME)
+		*refs = e->urefs;
+	else
+		*refs = 1;
+	return MACHPORT_KERN_SUCCESS;
+}
+
+/* ---- Rights in transit ------------------------------------------------ */
+
+u32 mp_right_disp_to_msgt(u32 disp)
+{
+	switch (disp) {
+	case MACHPORT_MSG_TYPE_MOVE_RECEIVE:
+		return MP_MSGT_PORT_RECEIVE;
+	case MACHPORT_MSG_TYPE_MOVE_SEND:
+	case MACHPORT_MSG_TYPE_COPY_SEND:
+	case MACHPORT_MSG_TYPE_MAKE_SEND:
+		return MP_MSGT_PORT_SEND;
+	case MACHPORT_MSG_TYPE_MOVE_SEND_ONCE:
+	case MACHPORT_MSG_TYPE_MAKE_SEND_ONCE:
+		return MP_MSGT_PORT_SEND_ONCE;
+	}
+	return 0;
+}
+
+/*
+ * Would taking @disp from @e succeed? Returns a Mach code; *deadp tells
+ * that the right is a dead name and travels as MACH_PORT_DEAD.
+ */
+static int copyin_check(struct mp_entry *e, u32 disp, bool *deadp)
+{
+	u32 need;
+
+	*deadp = false;
+	switch (disp) {
+	case MACHPORT_MSG_TYPE_MOVE_RECEIVE:
+	case MACHPORT_MSG_TYPE_MAKE_SEND:
+	case MACHPORT_MSG_TYPE_MAKE_SEND_ONCE:
+		need = T_RECEIVE;
+		break;
+	case MACHPORT_MSG_TYPE_COPY_SEND:
+	case MACHPORT_MSG_TYPE_MOVE_SEND:
+		need = T_SEND;
+		break;
+	case MACHPORT_MSG_TYPE_MOVE_SEND_ONCE:
+		need = T_SEND_ONCE;
+		break;
+	default:
+		return MACHPORT_KERN_INVALID_VALUE;
+	}
+	if (e->type & need)
+		return MACHPORT_KERN_SUCCESS;
+	if ((e->type & T_DEAD) && need != T_RECEIVE) {
+		*deadp = true;
+		return MACHPORT_KERN_SUCCESS;
+	}
+	return MACHPORT_KERN_INVALID_RIGHT;
+}
+
+/* Does the entry still name the port after copyin_commit(@disp)? */
+static bool copyin_keeps_port(struct mp_entry *e, u32 disp)
+{
+	switch (disp) {
+	case MACHPORT_MSG_TYPE_MOVE_RECEIVE:
+		return e->type & T_SEND;
+	case MACHPORT_MSG_TYPE_MOVE_SEND:
+		return e->urefs > 1 || (e->type & T_RECEIVE);
+	case MACHPORT_MSG_TYPE_MOVE_SEND_ONCE:
+		return false;
+	}
+	return true;
+}
+
+/* Take the right; copyin_check() said yes. Returns the port (NULL: dead). */
+static struct mp_port *copyin_commit(struct mp_space *space,
+				     struct mp_entry *e, u32 disp, bool dead)
+{
+	struct mp_port *port = e->port;
+
+	if (dead) {
+		if (disp != MACHPORT_MSG_TYPE_COPY_SEND && --e->urefs == 0)
+			entry_release(space, e);
+		return NULL;
+	}
+	mp_port_get(port);
+	switch (disp) {
+	case MACHPORT_MSG_TYPE_MOVE_RECEIVE:
+		mp_port_clear_receiver(port);
+		e->type &= ~T_RECEIVE;
+		if (!(e->type & T_SEND))
+			entry_release(space, e);
+		break;
+	case MACHPORT_MSG_TYPE_MAKE_SEND:
+		mp_port_make_send(port);
+		break;
+	case MACHPORT_MSG_TYPE_MAKE_SEND_ONCE:
+		mp_port_make_send_once(port);
+		break;
+	case MACHPORT_MSG_TYPE_COPY_SEND:
+		mp_port_copy_send(port);
+		break;
+	case MACHPORT_MSG_TYPE_MOVE_SEND:
+		mp_port_copy_send(port);	/* the right in transit */
+		if (--e->urefs == 0)
+			drop_send(space, e);	/* the entry's own right */
+		break;
+	case MACHPORT_MSG_TYPE_MOVE_SEND_ONCE:
+		/* The right itself travels: sorights is unchanged. */
+		entry_release(space, e);
+		break;
+	}
+	return port;
+}
+
+/**
+ * mp_right_copyin() - take a right out of a space to send it
+ * @space: locked, active space
+ * @name: the name in @space (not NULL or DEAD)
+ * @disp: MACH_MSG_TYPE_MOVE_* / COPY_SEND / MAKE_*
+ * @portp: the port with a reference for the right in transit, or NULL when
+ *	a dead name was given (the right travels as MACH_PORT_DEAD)
+ *
+ * Return: MACHPORT_KERN_INVALID_NAME, _INVALID_RIGHT, _INVALID_VALUE for a
+ * bad disposition, or success.
+ */
+int mp_right_copyin(struct mp_space *space, u32 name, u32 disp,
+		    struct mp_port **portp)
+{
+	struct mp_entry *e;
+	bool dead;
+	int kr;
+
+	lockdep_assert_held(&space->lock);
+	e = lookup(space, name);
+	if (!e)
+		return MACHPORT_KERN_INVALID_NAME;
+	kr = copyin_check(e, disp, &dead);
+	if (kr)
+		return kr;
+	*portp = copyin_commit(space, e, disp, dead);
+	return MACHPORT_KERN_SUCCESS;
+}
+
+/* Destroy a right in transit (a message that is never received). */
+void mp_right_drop_transit(struct mp_port *port, u32 msgt)
+{
+	if (!port)
+		return;
+	if (msgt == MP_MSGT_PORT_RECEIVE)
+		mp_port_destroy(port);
+	else if (msgt == MP_MSGT_PORT_SEND)
+		mp_port_release_send(port);
+	else
+		mp_port_release_send_once(port);
+	mp_port_put(port);
+}
+
+/* Put a right in transit into @e, which names its port or is fresh. */
+static void copyout_into(struct mp_space *space, struct mp_entry *e,
+			 struct mp_port *port, u32 msgt)
+{
+	bool fresh = !e->type;
+
+	if (fresh)
+		e->port = port;
+	switch (msgt) {
+	case MP_MSGT_PORT_RECEIVE:
+		e->type |= T_RECEIVE;
+		mp_port_set_receiver(port, space, mp_space_name(space, e));
+		break;
+	case MP_MSGT_PORT_SEND:
+		if (e->type & T_SEND) {
+			e->urefs = urefs_add(e->urefs, 1);
+			mp_port_release_send(port);	/* merged */
+		} else {
+			e->type |= T_SEND;
+			e->urefs = 1;
+		}
+		break;
+	case MP_MSGT_PORT_SEND_ONCE:
+		e->type = T_SEND_ONCE;
+		e->urefs = 1;
+		break;
+	}
+	if (!fresh) {
+		mp_port_put(port);	/* the entry already holds one */
+		return;
+	}
+	if (msgt != MP_MSGT_PORT_SEND_ONCE)
+		mp_space_hash(space, e);
+}
+
+/**
+ * mp_right_copyout() - give a right in transit a name in a space
+ * @space: locked, active space with a free slot reserved
+ * @port: port of the right, NULL for a dead one
+ * @msgt: MP_MSGT_PORT_*
+ *
+ * Send rights merge into the name the space already has for the port.
+ * Return: the name, MACHPORT_NAME_DEAD when the port is dead.
+ */
+u32 mp_right_copyout(struct mp_space *space, struct mp_port *port, u32 msgt)
+{
+	struct mp_entry *e = NULL;
+
+	lockdep_assert_held(&space->lock);
+	if (!port)
+		return MACHPORT_NAME_DEAD;
+	if (msgt != MP_MSGT_PORT_RECEIVE && !mp_port_active(port)) {
+		mp_right_drop_transit(port, msgt);
+		return MACHPORT_NAME_DEAD;
+	}
+	if (msgt != MP_MSGT_PORT_SEND_ONCE)
+		e = mp_space_find(space, port);
+	if (!e)
+		e = mp_space_alloc(space);
+	copyout_into(space, e, port, msgt);
+	return mp_space_name(space, e);
+}
+
+/*
+ * mach_port_insert_right(): the right @poly names, taken with @disp,
+ * appears under @name. Everything is checked before anything changes, so
+ * a failed call leaves the space as it was.
+ */
+static int insert_check(struct mp_space *space, u32 name, struct mp_entry *pe,
+			u32 disp, struct mp_entry *te)
+{
+	u32 msgt = mp_right_disp_to_msgt(disp);
+	struct mp_entry *oe;
+
+	if (te) {
+		if (te->port != pe->port || (te->type & (T_DEAD | T_PORT_SET)))
+			return MACHPORT_KERN_NAME_EXISTS;
+		if (msgt == MP_MSGT_PORT_SEND_ONCE)
+			return MACHPORT_KERN_NAME_EXISTS;
+		return MACHPORT_KERN_SUCCESS;
+	}
+	if (msgt == MP_MSGT_PORT_SEND_ONCE)
+		return MACHPORT_KERN_SUCCESS;
+	oe = mp_space_find(space, pe->port);
+	if (oe && !(oe == pe && !copyin_keeps_port(pe, disp)))
+		return MACHPORT_KERN_RIGHT_EXISTS;
+	return MACHPORT_KERN_SUCCESS;
+}
+
+int mp_right_insert(struct mp_space *space, u32 name, u32 poly, u32 disp)
+{
+	struct mp_entry *pe, *te;
+	struct mp_port *port;
+	bool dead;
+	int kr;
+
+	if (!mp_right_disp_to_msgt(disp))
+		return MACHPORT_KERN_INVALID_VALUE;
+	if (!name_valid(name))
+		return MACHPORT_KERN_INVALID_VALUE;
+	if (MP_NAME_INDEX(name) < MP_FIRST_INDEX)
+		return MACHPORT_KERN_FAILURE;
+	kr = mp_space_reserve_index(space, MP_NAME_INDEX(name));
+	if (kr)
+		return kr;
+	pe = lookup(space, poly);
+	if (!pe)
+		return MACHPORT_KERN_INVALID_NAME;
+	kr = copyin_check(pe, disp, &dead);
+	if (kr)
+		return kr;
+	if (dead)
+		return MACHPORT_KERN_INVALID_CAPABILITY;
+	te = lookup(space, name);
+	if (!te && space->table[MP_NAME_INDEX(name)].type)
+		return MACHPORT_KERN_NAME_EXISTS;	/* other generation */
+	kr = insert_check(space, name, pe, disp, te);
+	if (kr)
+		return kr;
+
+	port = copyin_commit(space, pe, disp, false);
+	te = mp_space_lookup(space, name);
+	if (!te) {
+		/* Cannot fail: the slot was checked free and is reserved. */
+		kr = mp_space_alloc_name(space, name, &te);
+		if (kr) {
+			mp_right_drop_transit(port, mp_right_disp_to_msgt(disp));
+			return kr;
+		}
+	}
+	copyout_into(space, te, port, mp_right_disp_to_msgt(disp));
+	return MACHPORT_KERN_SUCCESS;
+}
+
+int mp_right_extract(struct mp_space *space, u32 name, u32 disp, u32 *poly,
+		     u32 *msgt)
+{
+	struct mp_port *port;
+	int kr;
+
+	if (!mp_right_disp_to_msgt(disp))
+		return MACHPORT_KERN_INVALID_VALUE;
+	kr = mp_space_reserve(space, 1);
+	if (kr)
+		return kr;
+	kr = mp_right_copyin(space, name, disp, &port);
+	if (kr)
+		return kr;
+	*msgt = mp_right_disp_to_msgt(disp);
+	*poly = mp_right_copyout(space, port, *msgt);
+	return MACHPORT_KERN_SUCCESS;
+}
+
+/* Fill up to @count names and types; returns how many names there are. */
+u32 mp_right_snapshot(struct mp_space *space, u32 *names, u32 *types,
+		      u32 count)
+{
+	u32 i, n = 0;
+
+	lockdep_assert_held(&space->lock);
+	for (i = MP_FIRST_INDEX; i < space->size; i++) {
+		struct mp_entry *e = &space->table[i];
+
+		if (!e->type)
+			continue;
+		check_dead(space, e);
+		if (n < count) {
+			names[n] = mp_space_name(space, e);
+			types[n] = e->type;
+		}
+		n++;
+	}
+	return n;
+}
