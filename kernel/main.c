@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/sysfs.h>
 
 #include "ioctl.h"
 #include "machport.h"
@@ -65,6 +66,31 @@ static int mp_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * Module-wide object counts in /sys/class/misc/mach/: live spaces and
+ * ports. Tests use them to prove that nothing outlives its owner.
+ */
+static ssize_t spaces_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(&mp_stats.spaces));
+}
+static DEVICE_ATTR_RO(spaces);
+
+static ssize_t ports_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(&mp_stats.ports));
+}
+static DEVICE_ATTR_RO(ports);
+
+static struct attribute *mp_attrs[] = {
+	&dev_attr_spaces.attr,
+	&dev_attr_ports.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(mp);
+
 static const struct file_operations mp_fops = {
 	.owner		= THIS_MODULE,
 	.open		= mp_open,
@@ -72,13 +98,13 @@ static const struct file_operations mp_fops = {
 	.release	= mp_release,
 	.unlocked_ioctl	= mp_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.llseek		= no_llseek,
 };
 
 static struct miscdevice mp_misc = {
 	.minor	= MISC_DYNAMIC_MINOR,
 	.name	= MACHPORT_DEVICE_NAME,
 	.fops	= &mp_fops,
+	.groups	= mp_groups,
 	.mode	= 0666,
 };
 

@@ -16,6 +16,8 @@ struct mp_space;
  * @lock: protects every field below it.
  * @active: false once the receive right was destroyed; never true again.
  *	Read without the lock (READ_ONCE) only as a hint.
+ * @kobject: a port the kernel answers for (a task's own port); it has no
+ *	receive right and cannot be given a chosen name elsewhere.
  * @receiver: space holding the receive right, NULL while the right is in
  *	transit or after death.
  * @rcv_name: the receive right's name in @receiver.
@@ -33,6 +35,7 @@ struct mp_port {
 	struct kref ref;
 	spinlock_t lock;
 	bool active;
+	bool kobject;
 	struct mp_space *receiver;
 	u32 rcv_name;
 	u32 srights;

@@ -28,9 +28,19 @@ static bool name_valid(u32 name)
 	return name != MACHPORT_NAME_NULL && name != MACHPORT_NAME_DEAD;
 }
 
+/*
+ * User references saturate at MACHPORT_UREFS_MAX, and a count that reached
+ * it stays there ("pegged"): only an explicit -MACHPORT_UREFS_MAX delta
+ * takes it down, as in current XNU.
+ */
 static u16 urefs_add(u16 urefs, u32 n)
 {
 	return min_t(u32, (u32)urefs + n, MACHPORT_UREFS_MAX);
+}
+
+static bool pegged(struct mp_entry *e)
+{
+	return e->urefs == MACHPORT_UREFS_MAX;
 }
 
 /* Make a send or send-once right to a dead port read as a dead name. */
@@ -107,6 +117,8 @@ static void drop_receive(struct mp_space *space, struct mp_entry *e)
 void mp_right_destroy_entry(struct mp_space *space, struct mp_entry *e)
 {
 	lockdep_assert_held(&space->lock);
+	if (e->pinned)		/* only at teardown: the task port dies */
+		mp_port_destroy(e->port);
 	check_dead(space, e);
 	if (e->type & T_RECEIVE)
 		drop_receive(space, e);
@@ -116,6 +128,21 @@ void mp_right_destroy_entry(struct mp_space *space, struct mp_entry *e)
 		drop_send_once(space, e);
 	else if (e->type)
 		entry_release(space, e);	/* dead name or port set */
+}
+
+/*
+ * A name the user chose, in XNU's order of checks: past the table's limit,
+ * generation bits that kernel names never have, index 0.
+ */
+static int chosen_name_check(u32 name)
+{
+	if (MP_NAME_INDEX(name) >= mp_max_names + MP_FIRST_INDEX)
+		return MACHPORT_KERN_NO_SPACE;
+	if ((MP_NAME_GEN(name) & MP_GEN_ROLL) != MP_GEN_ROLL)
+		return MACHPORT_KERN_INVALID_VALUE;
+	if (!MP_NAME_INDEX(name))
+		return MACHPORT_KERN_FAILURE;
+	return MACHPORT_KERN_SUCCESS;
 }
 
 static int allocate_entry(struct mp_space *space, u32 flags, u32 *name,
@@ -131,9 +158,9 @@ static int allocate_entry(struct mp_space *space, u32 flags, u32 *name,
 		*name = mp_space_name(space, *ep);
 		return MACHPORT_KERN_SUCCESS;
 	}
-	if (!name_valid(*name) ||
-	    (MP_NAME_GEN(*name) & MP_GEN_ROLL) != MP_GEN_ROLL)
-		return MACHPORT_KERN_INVALID_VALUE;
+	kr = chosen_name_check(*name);
+	if (kr)
+		return kr;
 	return mp_space_alloc_name(space, *name, ep);
 }
 
@@ -143,10 +170,15 @@ int mp_right_allocate(struct mp_space *space, u32 right, u32 flags, u32 *name)
 	struct mp_port *port = NULL;
 	int kr;
 
+	if ((flags & MACHPORT_ALLOCATE_NAME) && !name_valid(*name))
+		return MACHPORT_KERN_INVALID_VALUE;
 	if (right != MACHPORT_RIGHT_RECEIVE &&
 	    right != MACHPORT_RIGHT_PORT_SET &&
 	    right != MACHPORT_RIGHT_DEAD_NAME)
 		return MACHPORT_KERN_INVALID_VALUE;
+	/* XNU ignores the chosen name of a dead name and picks one. */
+	if (right == MACHPORT_RIGHT_DEAD_NAME)
+		flags &= ~MACHPORT_ALLOCATE_NAME;
 	/* Port sets arrive with their own issue; refuse them honestly. */
 	if (right == MACHPORT_RIGHT_PORT_SET)
 		return MACHPORT_KERN_INVALID_VALUE;
@@ -184,12 +216,12 @@ int mp_right_deallocate(struct mp_space *space, u32 name)
 	if (!e)
 		return MACHPORT_KERN_INVALID_NAME;
 	if (e->type & T_SEND) {
-		if (--e->urefs == 0)
+		if (!pegged(e) && --e->urefs == 0)
 			drop_send(space, e);
 	} else if (e->type & T_SEND_ONCE) {
 		drop_send_once(space, e);
 	} else if (e->type & T_DEAD) {
-		if (--e->urefs == 0)
+		if (!pegged(e) && --e->urefs == 0)
 			entry_release(space, e);
 	} else if (e->type & T_PORT_SET) {
 		entry_release(space, e);
@@ -208,6 +240,8 @@ int mp_right_destroy(struct mp_space *space, u32 name)
 	e = lookup(space, name);
 	if (!e)
 		return MACHPORT_KERN_INVALID_NAME;
+	if (e->pinned)
+		return MACHPORT_KERN_INVALID_CAPABILITY;
 	mp_right_destroy_entry(space, e);
 	return MACHPORT_KERN_SUCCESS;
 }
@@ -232,8 +266,12 @@ int mp_right_type(struct mp_space *space, u32 name, u32 *type)
 /* Apply @delta to the user references of a send right or dead name. */
 static int urefs_delta(struct mp_space *space, struct mp_entry *e, s32 delta)
 {
+	if (pegged(e) && delta != -(s32)MACHPORT_UREFS_MAX)
+		return MACHPORT_KERN_SUCCESS;
 	if (delta < 0 && -delta > e->urefs)
 		return MACHPORT_KERN_INVALID_VALUE;
+	if (e->pinned && delta < 0 && -delta == e->urefs)
+		return MACHPORT_KERN_INVALID_CAPABILITY;
 	if (delta > 0) {
 		e->urefs = urefs_add(e->urefs, delta);
 		return MACHPORT_KERN_SUCCESS;
@@ -275,7 +313,7 @@ int mp_right_mod_refs(struct mp_space *space, u32 name, u32 right, s32 delta)
 		if (right == MACHPORT_RIGHT_SEND ||
 		    right == MACHPORT_RIGHT_SEND_ONCE)
 			return MACHPORT_KERN_SUCCESS;
-		return MACHPORT_KERN_INVALID_VALUE;
+		return MACHPORT_KERN_INVALID_NAME;
 	}
 	if (delta > (s32)MACHPORT_UREFS_MAX || delta < -(s32)MACHPORT_UREFS_MAX)
 		return MACHPORT_KERN_INVALID_VALUE;
@@ -298,9 +336,10 @@ int mp_right_get_refs(struct mp_space *space, u32 name, u32 right, u32 *refs)
 		return MACHPORT_KERN_INVALID_VALUE;
 	*refs = 0;
 	if (!name_valid(name)) {
-		if (name == MACHPORT_NAME_DEAD &&
-		    right == MACHPORT_RIGHT_DEAD_NAME)
-			*refs = 1;
+		if (right != MACHPORT_RIGHT_SEND &&
+		    right != MACHPORT_RIGHT_SEND_ONCE)
+			return MACHPORT_KERN_INVALID_NAME;
+		*refs = 1;
 		return MACHPORT_KERN_SUCCESS;
 	}
 	e = lookup(space, name);
@@ -356,7 +395,7 @@ static int copyin_check(struct mp_entry *e, u32 disp, bool *deadp)
 		need = T_SEND_ONCE;
 		break;
 	default:
-		return MACHPORT_KERN_INVALID_VALUE;
+		return MACHPORT_KERN_INVALID_RIGHT;
 	}
 	if (e->type & need)
 		return MACHPORT_KERN_SUCCESS;
@@ -374,7 +413,7 @@ static bool copyin_keeps_port(struct mp_entry *e, u32 disp)
 	case MACHPORT_MSG_TYPE_MOVE_RECEIVE:
 		return e->type & T_SEND;
 	case MACHPORT_MSG_TYPE_MOVE_SEND:
-		return e->urefs > 1 || (e->type & T_RECEIVE);
+		return e->urefs > 1 || (e->type & T_RECEIVE);	/* or pegged */
 	case MACHPORT_MSG_TYPE_MOVE_SEND_ONCE:
 		return false;
 	}
@@ -388,7 +427,8 @@ static struct mp_port *copyin_commit(struct mp_space *space,
 	struct mp_port *port = e->port;
 
 	if (dead) {
-		if (disp != MACHPORT_MSG_TYPE_COPY_SEND && --e->urefs == 0)
+		if (disp != MACHPORT_MSG_TYPE_COPY_SEND && !pegged(e) &&
+		    --e->urefs == 0)
 			entry_release(space, e);
 		return NULL;
 	}
@@ -411,7 +451,7 @@ static struct mp_port *copyin_commit(struct mp_space *space,
 		break;
 	case MACHPORT_MSG_TYPE_MOVE_SEND:
 		mp_port_copy_send(port);	/* the right in transit */
-		if (--e->urefs == 0)
+		if (!pegged(e) && --e->urefs == 0)
 			drop_send(space, e);	/* the entry's own right */
 		break;
 	case MACHPORT_MSG_TYPE_MOVE_SEND_ONCE:
@@ -430,8 +470,8 @@ static struct mp_port *copyin_commit(struct mp_space *space,
  * @portp: the port with a reference for the right in transit, or NULL when
  *	a dead name was given (the right travels as MACH_PORT_DEAD)
  *
- * Return: MACHPORT_KERN_INVALID_NAME, _INVALID_RIGHT, _INVALID_VALUE for a
- * bad disposition, or success.
+ * Return: MACHPORT_KERN_INVALID_NAME, _INVALID_RIGHT (also for a bad
+ * disposition), or success.
  */
 int mp_right_copyin(struct mp_space *space, u32 name, u32 disp,
 		    struct mp_port **portp)
@@ -529,59 +569,93 @@ u32 mp_right_copyout(struct mp_space *space, struct mp_port *port, u32 msgt)
 }
 
 /*
- * mach_port_insert_right(): the right @poly names, taken with @disp,
- * appears under @name. Everything is checked before anything changes, so
- * a failed call leaves the space as it was.
+ * mach_port_insert_right(name, name, MAKE_SEND or COPY_SEND): one more
+ * user reference on the name itself, with XNU's answers for names that
+ * cannot give one.
  */
-static int insert_check(struct mp_space *space, u32 name, struct mp_entry *pe,
-			u32 disp, struct mp_entry *te)
+static int insert_self(struct mp_space *space, u32 name, u32 disp)
 {
-	u32 msgt = mp_right_disp_to_msgt(disp);
-	struct mp_entry *oe;
+	struct mp_entry *e = lookup(space, name);
 
-	if (te) {
-		if (te->port != pe->port || (te->type & (T_DEAD | T_PORT_SET)))
-			return MACHPORT_KERN_NAME_EXISTS;
-		if (msgt == MP_MSGT_PORT_SEND_ONCE)
-			return MACHPORT_KERN_NAME_EXISTS;
-		return MACHPORT_KERN_SUCCESS;
-	}
-	if (msgt == MP_MSGT_PORT_SEND_ONCE)
-		return MACHPORT_KERN_SUCCESS;
-	oe = mp_space_find(space, pe->port);
-	if (oe && !(oe == pe && !copyin_keeps_port(pe, disp)))
-		return MACHPORT_KERN_RIGHT_EXISTS;
+	if (!e)
+		return MACHPORT_KERN_INVALID_NAME;
+	if (e->type & T_DEAD)
+		return MACHPORT_KERN_INVALID_CAPABILITY;
+	if (e->type & T_PORT_SET)
+		return MACHPORT_KERN_INVALID_RIGHT;
+	if (disp == MACHPORT_MSG_TYPE_MAKE_SEND && !(e->type & T_RECEIVE))
+		return MACHPORT_KERN_INVALID_RIGHT;
+	if (disp == MACHPORT_MSG_TYPE_COPY_SEND && !(e->type & T_SEND))
+		return MACHPORT_KERN_INVALID_RIGHT;
+	if (disp == MACHPORT_MSG_TYPE_MAKE_SEND)
+		mp_port_make_send(e->port);
+	else
+		mp_port_copy_send(e->port);
+	mp_port_get(e->port);
+	copyout_into(space, e, e->port, MP_MSGT_PORT_SEND);
 	return MACHPORT_KERN_SUCCESS;
 }
 
+/* May the right from @pe go under the name whose entry is @te (or none)? */
+static int insert_check(struct mp_space *space, struct mp_entry *pe, u32 disp,
+			struct mp_entry *te)
+{
+	u32 msgt = mp_right_disp_to_msgt(disp);
+	struct mp_port *port = pe->port;
+	struct mp_entry *oe;
+
+	if (!mp_port_active(port) || port->kobject)
+		return MACHPORT_KERN_INVALID_CAPABILITY;
+	if (msgt != MP_MSGT_PORT_SEND_ONCE) {
+		oe = mp_space_find(space, port);
+		if (oe && oe != te && (oe != pe || copyin_keeps_port(pe, disp)))
+			return MACHPORT_KERN_RIGHT_EXISTS;
+	}
+	if (te && (te->port != port || msgt == MP_MSGT_PORT_SEND_ONCE))
+		return MACHPORT_KERN_NAME_EXISTS;
+	return MACHPORT_KERN_SUCCESS;
+}
+
+/*
+ * mach_port_insert_right(): the right @poly names, taken with @disp,
+ * appears under @name. Errors come in XNU's order. Unlike XNU, which
+ * destroys the right it took when the name turns out to be unusable,
+ * everything is checked before anything changes: a failed call leaves
+ * the space exactly as it was.
+ */
 int mp_right_insert(struct mp_space *space, u32 name, u32 poly, u32 disp)
 {
 	struct mp_entry *pe, *te;
 	struct mp_port *port;
 	bool dead;
-	int kr;
+	int kr, name_kr;
 
-	if (!mp_right_disp_to_msgt(disp))
-		return MACHPORT_KERN_INVALID_VALUE;
-	if (!name_valid(name))
-		return MACHPORT_KERN_INVALID_VALUE;
-	if (MP_NAME_INDEX(name) < MP_FIRST_INDEX)
-		return MACHPORT_KERN_FAILURE;
-	kr = mp_space_reserve_index(space, MP_NAME_INDEX(name));
-	if (kr)
-		return kr;
+	if (name == poly && (disp == MACHPORT_MSG_TYPE_MAKE_SEND ||
+			     disp == MACHPORT_MSG_TYPE_COPY_SEND))
+		return insert_self(space, name, disp);
+	name_kr = chosen_name_check(name);
+	if (!name_kr && name_valid(name)) {
+		/* Grow now: entry pointers must stay valid below. */
+		kr = mp_space_reserve_index(space, MP_NAME_INDEX(name));
+		if (kr)
+			return kr;
+	}
 	pe = lookup(space, poly);
 	if (!pe)
 		return MACHPORT_KERN_INVALID_NAME;
 	kr = copyin_check(pe, disp, &dead);
 	if (kr)
 		return kr;
+	if (!name_valid(name))
+		return MACHPORT_KERN_INVALID_VALUE;
 	if (dead)
 		return MACHPORT_KERN_INVALID_CAPABILITY;
+	if (name_kr)
+		return name_kr;
 	te = lookup(space, name);
 	if (!te && space->table[MP_NAME_INDEX(name)].type)
-		return MACHPORT_KERN_NAME_EXISTS;	/* other generation */
-	kr = insert_check(space, name, pe, disp, te);
+		return MACHPORT_KERN_FAILURE;	/* index in use, other gen */
+	kr = insert_check(space, pe, disp, te);
 	if (kr)
 		return kr;
 
@@ -607,6 +681,8 @@ int mp_right_extract(struct mp_space *space, u32 name, u32 disp, u32 *poly,
 
 	if (!mp_right_disp_to_msgt(disp))
 		return MACHPORT_KERN_INVALID_VALUE;
+	if (!name_valid(name))
+		return MACHPORT_KERN_INVALID_RIGHT;
 	kr = mp_space_reserve(space, 1);
 	if (kr)
 		return kr;
@@ -625,7 +701,7 @@ u32 mp_right_snapshot(struct mp_space *space, u32 *names, u32 *types,
 	u32 i, n = 0;
 
 	lockdep_assert_held(&space->lock);
-	for (i = MP_FIRST_INDEX; i < space->size; i++) {
+	for (i = MP_TASK_INDEX; i < space->size; i++) {
 		struct mp_entry *e = &space->table[i];
 
 		if (!e->type)
@@ -638,4 +714,29 @@ u32 mp_right_snapshot(struct mp_space *space, u32 *names, u32 *types,
 		n++;
 	}
 	return n;
+}
+
+/*
+ * Index 1 names the task's own port, as mach_task_self() does on macOS: a
+ * send right to a kernel-held port, pinned, its user references pegged so
+ * that no sequence of deallocations takes it away.
+ */
+int mp_right_init_task(struct mp_space *space)
+{
+	struct mp_entry *e = &space->table[MP_TASK_INDEX];
+	struct mp_port *port = mp_port_create(NULL, 0);
+
+	lockdep_assert_held(&space->lock);
+	if (!port)
+		return -ENOMEM;
+	port->kobject = true;
+	port->srights = 1;
+	e->port = port;
+	e->type = T_SEND;
+	e->urefs = MACHPORT_UREFS_MAX;
+	e->gen = MP_GEN_ROLL;
+	e->pinned = 1;
+	space->used++;
+	mp_space_hash(space, e);
+	return 0;
 }

@@ -25,6 +25,7 @@ int mp_right_extract(struct mp_space *space, u32 name, u32 disp, u32 *poly,
 u32 mp_right_snapshot(struct mp_space *space, u32 *names, u32 *types,
 		      u32 count);
 
+int mp_right_init_task(struct mp_space *space);
 void mp_right_destroy_entry(struct mp_space *space, struct mp_entry *e);
 
 u32 mp_right_disp_to_msgt(u32 disp);

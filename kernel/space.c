@@ -56,7 +56,7 @@ static void rehash(struct mp_space *space)
 	u32 i;
 
 	memset(space->buckets, 0, space->nbuckets * sizeof(u32));
-	for (i = MP_FIRST_INDEX; i < space->size; i++)
+	for (i = MP_TASK_INDEX; i < space->size; i++)
 		if (space->table[i].hashed)
 			hash_link(space, i);
 }
@@ -105,9 +105,10 @@ static int grow(struct mp_space *space, u32 want)
 
 static u32 nr_free(struct mp_space *space)
 {
-	if (space->size < MP_FIRST_INDEX)
+	/* Slot 0 is never used; slot 1 (the task's name) counts in @used. */
+	if (!space->size)
 		return 0;
-	return space->size - MP_FIRST_INDEX - space->used;
+	return space->size - 1 - space->used;
 }
 
 /**
@@ -141,7 +142,7 @@ struct mp_entry *mp_space_lookup(struct mp_space *space, u32 name)
 	struct mp_entry *e;
 
 	lockdep_assert_held(&space->lock);
-	if (index < MP_FIRST_INDEX || index >= space->size)
+	if (!index || index >= space->size)
 		return NULL;
 	e = &space->table[index];
 	if (!e->type || e->gen != MP_NAME_GEN(name))
@@ -178,7 +179,8 @@ struct mp_entry *mp_space_alloc(struct mp_space *space)
  *
  * The slot stays on the free list; mp_space_alloc() skips it. May move the
  * table.
- * Return: a Mach code; MACHPORT_KERN_NAME_EXISTS if the index is in use.
+ * Return: a Mach code: KERN_NAME_EXISTS if the name is in use, KERN_FAILURE
+ * if its index is in use under another generation (as XNU answers).
  */
 int mp_space_alloc_name(struct mp_space *space, u32 name,
 			struct mp_entry **entryp)
@@ -188,7 +190,7 @@ int mp_space_alloc_name(struct mp_space *space, u32 name,
 	int kr;
 
 	lockdep_assert_held(&space->lock);
-	if (index < MP_FIRST_INDEX)
+	if (!index)
 		return MACHPORT_KERN_FAILURE;
 	if (index >= space->size) {
 		kr = grow(space, index + 1);
@@ -197,7 +199,8 @@ int mp_space_alloc_name(struct mp_space *space, u32 name,
 	}
 	e = &space->table[index];
 	if (e->type)
-		return MACHPORT_KERN_NAME_EXISTS;
+		return e->gen == MP_NAME_GEN(name) ? MACHPORT_KERN_NAME_EXISTS :
+						     MACHPORT_KERN_FAILURE;
 	e->gen = MP_NAME_GEN(name);
 	space->used++;
 	*entryp = e;
@@ -274,7 +277,9 @@ struct mp_space *mp_space_create(void)
 	space->active = true;
 	space->owner = get_pid(task_tgid(current));
 	mutex_lock(&space->lock);
-	if (grow(space, INITIAL_SIZE)) {
+	if (grow(space, INITIAL_SIZE) || mp_right_init_task(space)) {
+		kvfree(space->table);
+		kvfree(space->buckets);
 		mutex_unlock(&space->lock);
 		put_pid(space->owner);
 		kfree(space);
@@ -300,7 +305,7 @@ void mp_space_teardown(struct mp_space *space)
 		return;
 	}
 	space->active = false;
-	for (i = MP_FIRST_INDEX; i < space->size; i++)
+	for (i = MP_TASK_INDEX; i < space->size; i++)
 		if (space->table[i].type)
 			mp_right_destroy_entry(space, &space->table[i]);
 	kvfree(space->table);

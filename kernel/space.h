@@ -17,6 +17,7 @@ struct pid;
 #define MP_NAME_INDEX(name)	((name) >> 8)
 #define MP_NAME_GEN(name)	((name) & 0xff)
 #define MP_NAME(index, gen)	(((u32)(index) << 8) | (gen))
+#define MP_TASK_INDEX		1
 #define MP_FIRST_INDEX		2
 /* Kernel-chosen generations have the low two bits set; reuse adds this. */
 #define MP_GEN_ROLL		0x03
@@ -31,6 +32,8 @@ struct pid;
  *	send-once right, the receive right has no user reference count).
  * @gen: generation byte of the name.
  * @on_free_list: the slot is linked on the space's free list.
+ * @hashed: the entry is on the reverse-lookup hash.
+ * @pinned: the task's own send right: it cannot be destroyed.
  * @next_free: free-list link (index).
  * @hnext: reverse-lookup hash chain link (index), see mp_space_find().
  */
@@ -41,6 +44,7 @@ struct mp_entry {
 	u8 gen;
 	u8 on_free_list:1;
 	u8 hashed:1;
+	u8 pinned:1;
 	u32 next_free;
 	u32 hnext;
 };

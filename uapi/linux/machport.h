@@ -83,6 +83,69 @@
 /* Limits the kernel enforces (also reported by MACHPORT_IOC_FEATURES) */
 #define MACHPORT_UREFS_MAX		0xffffU
 
+/* ---- Message layout (macOS LP64) ---------------------------------------
+ *
+ * mach_msg() messages live in user memory in exactly macOS's layout; the
+ * kernel reads and writes them there. These structures describe that
+ * layout; libmachport's <mach/message.h> gives the macOS names and a test
+ * checks that both agree. Descriptors and trailers are packed to 4 bytes,
+ * as macOS declares them; multi-field bytes are spelled out for a
+ * little-endian ABI (x86-64, arm64), matching macOS's bit-fields.
+ */
+#define MACHPORT_PACKED4	__attribute__((packed, aligned(4)))
+
+struct machport_msg_header {
+	__u32 bits;
+	__u32 size;
+	__u32 remote_port;
+	__u32 local_port;
+	__u32 voucher_port;
+	__s32 id;
+};
+
+struct machport_msg_body {
+	__u32 descriptor_count;
+};
+
+struct machport_msg_port_descriptor {
+	__u32 name;
+	__u32 pad1;
+	__u16 pad2;
+	__u8 disposition;
+	__u8 type;
+};
+
+struct machport_msg_ool_descriptor {
+	__u64 address;
+	__u8 deallocate;
+	__u8 copy;
+	__u8 pad1;
+	__u8 type;
+	__u32 size;
+} MACHPORT_PACKED4;
+
+struct machport_msg_ool_ports_descriptor {
+	__u64 address;
+	__u8 deallocate;
+	__u8 copy;
+	__u8 disposition;
+	__u8 type;
+	__u32 count;
+} MACHPORT_PACKED4;
+
+/* The largest trailer (MACH_RCV_TRAILER_AV, 68 bytes); smaller ones are
+ * prefixes of it. */
+struct machport_msg_trailer {
+	__u32 type;
+	__u32 size;
+	__u32 seqno;
+	__u32 sender[2];	/* security_token_t */
+	__u32 audit[8];		/* audit_token_t */
+	__u64 context;
+	__s32 ad;
+	__u32 labels;
+} MACHPORT_PACKED4;
+
 /* ---- Version and features --------------------------------------------- */
 
 /* Bits of machport_features.features */

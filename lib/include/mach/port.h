@@ -216,11 +216,22 @@ typedef struct mach_service_port_info {
 } mach_service_port_info_data_t;
 typedef struct mach_service_port_info *mach_service_port_info_t;
 
+/*
+ * Anonymous unions are standard from C11 and C++98 on; older C dialects
+ * get them as a GNU extension without a -pedantic complaint.
+ */
+#if !defined(__cplusplus) && defined(__GNUC__) && \
+	(!defined(__STDC_VERSION__) || __STDC_VERSION__ < 201112L)
+#define LIBMACHPORT_ANON_UNION __extension__ union
+#else
+#define LIBMACHPORT_ANON_UNION union
+#endif
+
 /* 24 bytes on LP64; the union keeps room for future fields. */
 typedef struct mach_port_options {
 	uint32_t		flags;		/* MPO_* */
 	mach_port_limits_t	mpl;		/* with MPO_QLIMIT */
-	union {
+	LIBMACHPORT_ANON_UNION {
 		uint64_t			reserved[2];
 		mach_port_name_t		work_interval_port;
 		mach_service_port_info_t	service_port_info;

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The mach_port_* calls on the caller's own task, over /dev/mach.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/*
+ * On macOS these calls reach the kernel through a trap that translates
+ * the task name first; a name that is not a task answers
+ * MACH_SEND_INVALID_DEST. Only the caller's own task exists here.
+ */
+#define CHECK_TASK(task)					\
+	do {							\
+		if (!mp_task_ok(task))				\
+			return MACH_SEND_INVALID_DEST;		\
+	} while (0)
+
+static kern_return_t allocate(mach_port_right_t right, uint32_t flags,
+			      mach_port_name_t *name)
+{
+	struct machport_port_allocate a = {
+		.right = right,
+		.flags = flags,
+		.name = flags ? *name : 0,
+	};
+	kern_return_t kr;
+
+	kr = mp_ioctl(MACHPORT_IOC_PORT_ALLOCATE, &a, KERN_INVALID_ADDRESS);
+	if (kr == KERN_SUCCESS)
+		*name = a.name;
+	return kr;
+}
+
+kern_return_t mach_port_allocate(ipc_space_t task, mach_port_right_t right,
+				 mach_port_name_t *name)
+{
+	CHECK_TASK(task);
+	return allocate(right, 0, name);
+}
+
+kern_return_t mach_port_allocate_name(ipc_space_t task,
+				      mach_port_right_t right,
+				      mach_port_name_t name)
+{
+	CHECK_TASK(task);
+	return allocate(right, MACHPORT_ALLOCATE_NAME, &name);
+}
+
+static kern_return_t name_op(unsigned long cmd, mach_port_name_t name)
+{
+	struct machport_port_name a = { .name = name };
+
+	return mp_ioctl(cmd, &a, KERN_INVALID_ADDRESS);
+}
+
+kern_return_t mach_port_deallocate(ipc_space_t task, mach_port_name_t name)
+{
+	CHECK_TASK(task);
+	return name_op(MACHPORT_IOC_PORT_DEALLOCATE, name);
+}
+
+kern_return_t mach_port_destroy(ipc_space_t task, mach_port_name_t name)
+{
+	CHECK_TASK(task);
+	return name_op(MACHPORT_IOC_PORT_DESTROY, name);
+}
+
+kern_return_t mach_port_type(ipc_space_t task, mach_port_name_t name,
+			     mach_port_type_t *ptype)
+{
+	struct machport_port_type a = { .name = name };
+	kern_return_t kr;
+
+	CHECK_TASK(task);
+	kr = mp_ioctl(MACHPORT_IOC_PORT_TYPE, &a, KERN_INVALID_ADDRESS);
+	if (kr == KERN_SUCCESS)
+		*ptype = a.type;
+	return kr;
+}
+
+kern_return_t mach_port_mod_refs(ipc_space_t task, mach_port_name_t name,
+				 mach_port_right_t right,
+				 mach_port_delta_t delta)
+{
+	struct machport_port_refs a = {
+		.name = name, .right = right, .delta = delta,
+	};
+
+	CHECK_TASK(task);
+	return mp_ioctl(MACHPORT_IOC_PORT_MOD_REFS, &a, KERN_INVALID_ADDRESS);
+}
+
+kern_return_t mach_port_get_refs(ipc_space_t task, mach_port_name_t name,
+				 mach_port_right_t right,
+				 mach_port_urefs_t *refs)
+{
+	struct machport_port_refs a = { .name = name, .right = right };
+	kern_return_t kr;
+
+	CHECK_TASK(task);
+	kr = mp_ioctl(MACHPORT_IOC_PORT_GET_REFS, &a, KERN_INVALID_ADDRESS);
+	if (kr == KERN_SUCCESS)
+		*refs = a.refs;
+	return kr;
+}
+
+kern_return_t mach_port_insert_right(ipc_space_t task, mach_port_name_t name,
+				     mach_port_t poly,
+				     mach_msg_type_name_t polyPoly)
+{
+	struct machport_port_insert_right a = {
+		.name = name, .poly = poly, .disposition = polyPoly,
+	};
+
+	CHECK_TASK(task);
+	return mp_ioctl(MACHPORT_IOC_PORT_INSERT_RIGHT, &a,
+			KERN_INVALID_ADDRESS);
+}
+
+kern_return_t mach_port_extract_right(ipc_space_t task, mach_port_name_t name,
+				      mach_msg_type_name_t msgt_name,
+				      mach_port_t *poly,
+				      mach_msg_type_name_t *polyPoly)
+{
+	struct machport_port_extract_right a = {
+		.name = name, .disposition = msgt_name,
+	};
+	kern_return_t kr;
+
+	CHECK_TASK(task);
+	kr = mp_ioctl(MACHPORT_IOC_PORT_EXTRACT_RIGHT, &a,
+		      KERN_INVALID_ADDRESS);
+	if (kr == KERN_SUCCESS) {
+		*poly = a.poly;
+		*polyPoly = a.type;
+	}
+	return kr;
+}
+
+/* Ask with a growing buffer until the space's names fit: buf holds the
+ * names in its first half and the types in its second. */
+static kern_return_t fetch_names(uint32_t **bufp, uint32_t *countp,
+				 uint32_t *capp)
+{
+	uint32_t cap = 64, *buf;
+	kern_return_t kr;
+
+	for (;;) {
+		struct machport_port_names a = { .count = cap };
+
+		buf = malloc((size_t)cap * 2 * sizeof(uint32_t));
+		if (!buf)
+			return KERN_RESOURCE_SHORTAGE;
+		a.names = (uintptr_t)buf;
+		a.types = (uintptr_t)(buf + cap);
+		kr = mp_ioctl(MACHPORT_IOC_PORT_NAMES, &a,
+			      KERN_INVALID_ADDRESS);
+		if (kr == KERN_SUCCESS && a.count <= cap) {
+			*bufp = buf;
+			*countp = a.count;
+			*capp = cap;
+			return KERN_SUCCESS;
+		}
+		free(buf);
+		if (kr)
+			return kr;
+		cap = a.count + 16;
+	}
+}
+
+static kern_return_t vm_copy_array(const uint32_t *src, uint32_t count,
+				   vm_address_t *dst)
+{
+	kern_return_t kr;
+
+	*dst = 0;
+	if (!count)
+		return KERN_SUCCESS;
+	kr = vm_allocate(MP_TASK_SELF_NAME, dst, count * sizeof(uint32_t),
+			 VM_FLAGS_ANYWHERE);
+	if (kr == KERN_SUCCESS)
+		memcpy((void *)*dst, src, count * sizeof(uint32_t));
+	return kr;
+}
+
+/*
+ * The caller frees both arrays with vm_deallocate(), so each gets its own
+ * mapping, as on macOS.
+ */
+kern_return_t mach_port_names(ipc_space_t task, mach_port_name_array_t *names,
+			      mach_msg_type_number_t *namesCnt,
+			      mach_port_type_array_t *types,
+			      mach_msg_type_number_t *typesCnt)
+{
+	vm_address_t n = 0, t = 0;
+	uint32_t *buf, count, cap;
+	kern_return_t kr;
+
+	CHECK_TASK(task);
+	kr = fetch_names(&buf, &count, &cap);
+	if (kr)
+		return kr;
+	kr = vm_copy_array(buf, count, &n);
+	if (kr == KERN_SUCCESS) {
+		kr = vm_copy_array(buf + cap, count, &t);
+		if (kr)
+			vm_deallocate(MP_TASK_SELF_NAME, n,
+				      count * sizeof(uint32_t));
+	}
+	free(buf);
+	if (kr)
+		return kr;
+	*names = (mach_port_name_t *)n;
+	*types = (mach_port_type_t *)t;
+	*namesCnt = count;
+	*typesCnt = count;
+	return KERN_SUCCESS;
+}
+
+mach_port_t mach_reply_port(void)
+{
+	mach_port_name_t name;
+
+	if (allocate(MACH_PORT_RIGHT_RECEIVE, 0, &name) != KERN_SUCCESS)
+		return MACH_PORT_NULL;
+	return name;
+}
