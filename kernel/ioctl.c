@@ -10,8 +10,10 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "attr.h"
 #include "ioctl.h"
 #include "machport.h"
+#include "msg.h"
 #include "right.h"
 #include "space.h"
 
@@ -24,8 +26,10 @@ static long ioc_features(void __user *uarg)
 	if (f.features || f.max_names || f.max_msg_size || f.qlimit_max ||
 	    f.reserved0 || memchr_inv(f.reserved, 0, sizeof(f.reserved)))
 		return -EINVAL;
-	f.features = MACHPORT_FEAT_PORTS;
+	f.features = MACHPORT_FEAT_PORTS | MACHPORT_FEAT_MSG;
 	f.max_names = mp_max_names;
+	f.max_msg_size = mp_max_msg_size;
+	f.qlimit_max = MACHPORT_QLIMIT_MAX;
 	if (copy_to_user(uarg, &f, sizeof(f)))
 		return -EFAULT;
 	return 0;
@@ -183,6 +187,45 @@ out:
 	return kr;
 }
 
+static long ioc_msg(struct mp_space *space, void __user *uarg)
+{
+	struct machport_msg a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.reserved)
+		return -EINVAL;
+	return mp_msg(space, &a);
+}
+
+static long ioc_get_attr(struct mp_space *space, void __user *uarg)
+{
+	struct machport_port_attr a;
+	long kr;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.reserved || a.count > ARRAY_SIZE(a.info))
+		return -EINVAL;
+	kr = WITH_SPACE(space, mp_attr_get(space, a.name, a.flavor, a.info,
+					   &a.count));
+	if (kr == MACHPORT_KERN_SUCCESS && copy_to_user(uarg, &a, sizeof(a)))
+		return -EFAULT;
+	return kr;
+}
+
+static long ioc_set_attr(struct mp_space *space, void __user *uarg)
+{
+	struct machport_port_attr a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.reserved || a.count > ARRAY_SIZE(a.info))
+		return -EINVAL;
+	return WITH_SPACE(space, mp_attr_set(space, a.name, a.flavor, a.info,
+					     a.count));
+}
+
 static long space_ioctl(struct mp_space *space, unsigned int cmd,
 			void __user *uarg)
 {
@@ -203,6 +246,12 @@ static long space_ioctl(struct mp_space *space, unsigned int cmd,
 		return ioc_extract(space, uarg);
 	case MACHPORT_IOC_PORT_NAMES:
 		return ioc_names(space, uarg);
+	case MACHPORT_IOC_PORT_GET_ATTR:
+		return ioc_get_attr(space, uarg);
+	case MACHPORT_IOC_PORT_SET_ATTR:
+		return ioc_set_attr(space, uarg);
+	case MACHPORT_IOC_MSG:
+		return ioc_msg(space, uarg);
 	}
 	return -ENOIOCTLCMD;
 }

@@ -13,13 +13,20 @@
 #include <linux/sysfs.h>
 
 #include "ioctl.h"
+#include "kmsg.h"
 #include "machport.h"
+#include "msg.h"
 #include "port.h"
 #include "space.h"
 
 unsigned int mp_max_names = 1U << 18;
 module_param_named(max_names, mp_max_names, uint, 0444);
 MODULE_PARM_DESC(max_names, "Names per IPC space (default 262144)");
+
+unsigned int mp_max_msg_size = 1U << 20;
+module_param_named(max_msg_size, mp_max_msg_size, uint, 0444);
+MODULE_PARM_DESC(max_msg_size,
+		 "Largest inline message in bytes, header included (default 1 MiB)");
 
 struct mp_stats mp_stats;
 
@@ -117,15 +124,25 @@ static int __init mp_init(void)
 		       (1U << 24) - MP_FIRST_INDEX);
 		return -EINVAL;
 	}
+	if (mp_max_msg_size < sizeof(struct machport_msg_header) ||
+	    mp_max_msg_size > (64U << 20)) {
+		pr_err("machport: max_msg_size must be in 24..64 MiB\n");
+		return -EINVAL;
+	}
 	ret = mp_port_cache_init();
 	if (ret)
 		return ret;
+	ret = mp_kmsg_cache_init();
+	if (ret)
+		goto err_kmsg;
 	ret = misc_register(&mp_misc);
 	if (ret)
 		goto err_misc;
 	return 0;
 
 err_misc:
+	mp_kmsg_cache_exit();
+err_kmsg:
 	mp_port_cache_exit();
 	return ret;
 }
@@ -133,6 +150,7 @@ err_misc:
 static void __exit mp_exit(void)
 {
 	misc_deregister(&mp_misc);
+	mp_kmsg_cache_exit();
 	mp_port_cache_exit();
 }
 

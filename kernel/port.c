@@ -5,6 +5,7 @@
 #include <linux/slab.h>
 
 #include "machport.h"
+#include "mqueue.h"
 #include "port.h"
 
 static struct kmem_cache *port_cache;
@@ -22,7 +23,10 @@ struct mp_port *mp_port_create(struct mp_space *receiver, u32 name)
 	port->active = true;
 	port->receiver = receiver;
 	port->rcv_name = name;
-	port->qlimit = 5;
+	port->qlimit = MACHPORT_QLIMIT_DEFAULT;
+	INIT_LIST_HEAD(&port->messages);
+	init_waitqueue_head(&port->rcv_wait);
+	init_waitqueue_head(&port->snd_wait);
 	port->id = atomic64_inc_return(&next_port_id);
 	atomic_long_inc(&mp_stats.ports);
 	return port;
@@ -40,7 +44,8 @@ void mp_port_release(struct kref *ref)
  * The receive right is gone: the port dies. Every send and send-once right
  * naming it now reads as a dead name; spaces convert their entries lazily
  * when they next look at them (see right.c), so no other space is locked
- * here. The caller gives up the receive right's reference separately.
+ * here. Blocked receivers and senders wake; queued messages are destroyed.
+ * The caller gives up the receive right's reference separately.
  */
 void mp_port_destroy(struct mp_port *port)
 {
@@ -48,7 +53,9 @@ void mp_port_destroy(struct mp_port *port)
 	WRITE_ONCE(port->active, false);
 	port->receiver = NULL;
 	port->rcv_name = 0;
+	mp_mqueue_port_changed(port);
 	spin_unlock(&port->lock);
+	mp_mqueue_drain(port);
 }
 
 void mp_port_make_send(struct mp_port *port)
@@ -96,11 +103,13 @@ void mp_port_set_receiver(struct mp_port *port, struct mp_space *space,
 	spin_unlock(&port->lock);
 }
 
+/* The receive right leaves its space (moved): its waiters must look again. */
 void mp_port_clear_receiver(struct mp_port *port)
 {
 	spin_lock(&port->lock);
 	port->receiver = NULL;
 	port->rcv_name = 0;
+	mp_mqueue_port_changed(port);
 	spin_unlock(&port->lock);
 }
 

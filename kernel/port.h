@@ -3,8 +3,10 @@
 #define MACHPORT_PORT_H
 
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 struct mp_space;
 
@@ -30,6 +32,13 @@ struct mp_space;
  * @qlimit: queue limit.
  * @context: the receive right's context value (mach_port_set_context).
  * @id: stable identifier shown by introspection; never a kernel address.
+ * @messages: queued messages (struct mp_kmsg), oldest first.
+ * @msgcount: number of messages on @messages.
+ * @rcv_wait: receivers blocked in mach_msg on this port (struct
+ *	mp_waiter, exclusive waits). A sender with a waiting receiver hands
+ *	the message to it directly instead of queueing it. Its own lock nests
+ *	inside @lock.
+ * @snd_wait: senders blocked because the queue is full.
  */
 struct mp_port {
 	struct kref ref;
@@ -45,6 +54,10 @@ struct mp_port {
 	u32 qlimit;
 	u64 context;
 	u64 id;
+	struct list_head messages;
+	u32 msgcount;
+	wait_queue_head_t rcv_wait;
+	wait_queue_head_t snd_wait;
 };
 
 struct mp_port *mp_port_create(struct mp_space *receiver, u32 name);

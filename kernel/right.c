@@ -740,3 +740,135 @@ int mp_right_init_task(struct mp_space *space)
 	mp_space_hash(space, e);
 	return 0;
 }
+
+/* ---- Message headers ---------------------------------------------------- */
+
+static bool consumes(u32 disp)
+{
+	return disp == MACHPORT_MSG_TYPE_MOVE_SEND ||
+	       disp == MACHPORT_MSG_TYPE_MOVE_SEND_ONCE;
+}
+
+/* Check the destination; *dropp: a dead send-once right, see below. */
+static int header_dest_check(struct mp_space *space, u32 name, u32 disp,
+			     struct mp_entry **ep, bool *dropp)
+{
+	struct mp_entry *e = mp_space_lookup(space, name);
+	bool was_send_once, dead;
+
+	*dropp = false;
+	if (!e)
+		return MACHPORT_SEND_INVALID_DEST;
+	was_send_once = e->type & T_SEND_ONCE;
+	check_dead(space, e);
+	if (copyin_check(e, disp, &dead))
+		return MACHPORT_SEND_INVALID_DEST;
+	if (dead) {
+		/*
+		 * XNU quirk programs rely on: sending on a send-once right
+		 * whose port died succeeds, and the message is dropped.
+		 */
+		if (!was_send_once || disp != MACHPORT_MSG_TYPE_MOVE_SEND_ONCE)
+			return MACHPORT_SEND_INVALID_DEST;
+		*dropp = true;
+	}
+	*ep = e;
+	return MACHPORT_MSG_SUCCESS;
+}
+
+static int header_reply_check(struct mp_space *space, u32 name, u32 disp,
+			      struct mp_entry **ep, bool *deadp)
+{
+	struct mp_entry *e;
+
+	*ep = NULL;
+	*deadp = name == MACHPORT_NAME_DEAD;
+	if (!disp || !name_valid(name))
+		return MACHPORT_MSG_SUCCESS;
+	e = lookup(space, name);
+	if (!e || copyin_check(e, disp, deadp))
+		return MACHPORT_SEND_INVALID_REPLY;
+	*ep = e;
+	return MACHPORT_MSG_SUCCESS;
+}
+
+/* One name as destination and reply: both must be satisfiable together. */
+static int header_same_name_check(struct mp_entry *e, u32 ddisp, u32 rdisp)
+{
+	if (!consumes(ddisp) || !consumes(rdisp))
+		return MACHPORT_MSG_SUCCESS;
+	if (ddisp == MACHPORT_MSG_TYPE_MOVE_SEND &&
+	    rdisp == MACHPORT_MSG_TYPE_MOVE_SEND &&
+	    e->urefs >= 2)
+		return MACHPORT_MSG_SUCCESS;
+	return MACHPORT_SEND_INVALID_REPLY;
+}
+
+/**
+ * mp_right_copyin_header() - take the rights a message header names
+ * @space: locked, active sender's space
+ * @h: in: names and dispositions; out: ports (with references) and flags
+ *
+ * Atomic: everything is checked before anything is taken, so a failed
+ * call leaves the space unchanged.
+ * Return: a mach_msg_return_t.
+ */
+int mp_right_copyin_header(struct mp_space *space, struct mp_header_rights *h)
+{
+	struct mp_entry *de, *re;
+	bool ddead, rdead;
+	int ret;
+
+	lockdep_assert_held(&space->lock);
+	ret = header_dest_check(space, h->dest_name, h->dest_disp, &de, &ddead);
+	if (ret)
+		return ret;
+	ret = header_reply_check(space, h->reply_name, h->reply_disp, &re,
+				 &rdead);
+	if (ret)
+		return ret;
+	if (re == de) {
+		ret = header_same_name_check(de, h->dest_disp, h->reply_disp);
+		if (ret)
+			return ret;
+	}
+	h->drop = ddead;
+	h->reply_dead = rdead;
+	h->reply = NULL;
+	/* Take the right that does not consume the entry first. */
+	if (consumes(h->dest_disp) && re) {
+		h->reply = copyin_commit(space, re, h->reply_disp, rdead);
+		re = NULL;
+	}
+	h->dest = copyin_commit(space, de, h->dest_disp, ddead);
+	if (re)
+		h->reply = copyin_commit(space, re, h->reply_disp, rdead);
+	return MACHPORT_MSG_SUCCESS;
+}
+
+/* The port of the receive right @name, with a reference. */
+int mp_right_receive_port(struct mp_space *space, u32 name,
+			  struct mp_port **portp)
+{
+	struct mp_entry *e;
+
+	lockdep_assert_held(&space->lock);
+	e = name_valid(name) ? lookup(space, name) : NULL;
+	if (!e || !(e->type & T_RECEIVE))
+		return MACHPORT_RCV_INVALID_NAME;
+	mp_port_get(e->port);
+	*portp = e->port;
+	return MACHPORT_MSG_SUCCESS;
+}
+
+/* A destination right that delivered its message is used up. */
+void mp_right_drop_used(struct mp_port *port, u32 msgt)
+{
+	if (!port)
+		return;
+	if (msgt == MP_MSGT_PORT_SEND)
+		mp_port_release_send(port);
+	else
+		mp_port_release_send_once(port);
+	mp_port_put(port);
+}

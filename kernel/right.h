@@ -28,10 +28,24 @@ u32 mp_right_snapshot(struct mp_space *space, u32 *names, u32 *types,
 int mp_right_init_task(struct mp_space *space);
 void mp_right_destroy_entry(struct mp_space *space, struct mp_entry *e);
 
+/* The rights of a message header, on their way in. */
+struct mp_header_rights {
+	u32 dest_name, dest_disp;
+	u32 reply_name, reply_disp;
+	struct mp_port *dest;	/* out; NULL when @drop */
+	struct mp_port *reply;	/* out; NULL for none or dead */
+	bool reply_dead;	/* out: the reply right travels as DEAD */
+	bool drop;		/* out: dead send-once destination */
+};
+
+int mp_right_copyin_header(struct mp_space *space, struct mp_header_rights *h);
 u32 mp_right_disp_to_msgt(u32 disp);
 int mp_right_copyin(struct mp_space *space, u32 name, u32 disp,
 		    struct mp_port **portp);
 u32 mp_right_copyout(struct mp_space *space, struct mp_port *port, u32 msgt);
 void mp_right_drop_transit(struct mp_port *port, u32 msgt);
+void mp_right_drop_used(struct mp_port *port, u32 msgt);
+int mp_right_receive_port(struct mp_space *space, u32 name,
+			  struct mp_port **portp);
 
 #endif /* MACHPORT_RIGHT_H */

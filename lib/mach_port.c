@@ -228,3 +228,35 @@ mach_port_t mach_reply_port(void)
 		return MACH_PORT_NULL;
 	return name;
 }
+
+kern_return_t mach_port_get_attributes(ipc_space_read_t task,
+				       mach_port_name_t name,
+				       mach_port_flavor_t flavor,
+				       mach_port_info_t info,
+				       mach_msg_type_number_t *count)
+{
+	struct machport_port_attr a = { .name = name, .flavor = flavor };
+	kern_return_t kr;
+
+	CHECK_TASK(task);
+	a.count = *count < 16 ? *count : 16;
+	kr = mp_ioctl(MACHPORT_IOC_PORT_GET_ATTR, &a, KERN_INVALID_ADDRESS);
+	if (kr == KERN_SUCCESS) {
+		memcpy(info, a.info, a.count * sizeof(natural_t));
+		*count = a.count;
+	}
+	return kr;
+}
+
+kern_return_t mach_port_set_attributes(ipc_space_t task, mach_port_name_t name,
+				       mach_port_flavor_t flavor,
+				       mach_port_info_t info,
+				       mach_msg_type_number_t count)
+{
+	struct machport_port_attr a = { .name = name, .flavor = flavor };
+
+	CHECK_TASK(task);
+	a.count = count < 16 ? count : 16;
+	memcpy(a.info, info, a.count * sizeof(natural_t));
+	return mp_ioctl(MACHPORT_IOC_PORT_SET_ATTR, &a, KERN_INVALID_ADDRESS);
+}

@@ -52,6 +52,76 @@
 #define MACHPORT_KERN_INVALID_CAPABILITY	20
 #define MACHPORT_KERN_RIGHT_EXISTS		21
 
+/* mach_msg_return_t */
+#define MACHPORT_MSG_SUCCESS			0
+#define MACHPORT_SEND_INVALID_DATA		0x10000002
+#define MACHPORT_SEND_INVALID_DEST		0x10000003
+#define MACHPORT_SEND_TIMED_OUT			0x10000004
+#define MACHPORT_SEND_INVALID_VOUCHER		0x10000005
+#define MACHPORT_SEND_INTERRUPTED		0x10000007
+#define MACHPORT_SEND_MSG_TOO_SMALL		0x10000008
+#define MACHPORT_SEND_INVALID_REPLY		0x10000009
+#define MACHPORT_SEND_INVALID_RIGHT		0x1000000a
+#define MACHPORT_SEND_INVALID_MEMORY		0x1000000c
+#define MACHPORT_SEND_NO_BUFFER			0x1000000d
+#define MACHPORT_SEND_TOO_LARGE			0x1000000e
+#define MACHPORT_SEND_INVALID_TYPE		0x1000000f
+#define MACHPORT_SEND_INVALID_HEADER		0x10000010
+#define MACHPORT_SEND_INVALID_OPTIONS		0x10000013
+#define MACHPORT_RCV_INVALID_NAME		0x10004002
+#define MACHPORT_RCV_TIMED_OUT			0x10004003
+#define MACHPORT_RCV_TOO_LARGE			0x10004004
+#define MACHPORT_RCV_INTERRUPTED		0x10004005
+#define MACHPORT_RCV_PORT_CHANGED		0x10004006
+#define MACHPORT_RCV_INVALID_DATA		0x10004008
+#define MACHPORT_RCV_HEADER_ERROR		0x1000400b
+#define MACHPORT_RCV_INVALID_TRAILER		0x1000400f
+#define MACHPORT_MSG_IPC_SPACE			0x00002000
+#define MACHPORT_MSG_VM_KERNEL			0x00000400
+
+/* mach_msg_option_t */
+#define MACHPORT_SEND_MSG		0x00000001
+#define MACHPORT_RCV_MSG		0x00000002
+#define MACHPORT_RCV_LARGE		0x00000004
+#define MACHPORT_RCV_LARGE_IDENTITY	0x00000008
+#define MACHPORT_SEND_TIMEOUT		0x00000010
+#define MACHPORT_SEND_OVERRIDE		0x00000020
+#define MACHPORT_SEND_INTERRUPT		0x00000040
+#define MACHPORT_SEND_NOTIFY		0x00000080
+#define MACHPORT_RCV_TIMEOUT		0x00000100
+#define MACHPORT_RCV_INTERRUPT		0x00000400
+#define MACHPORT_RCV_VOUCHER		0x00000800
+#define MACHPORT_RCV_GUARDED_DESC	0x00001000
+#define MACHPORT_RCV_SYNC_WAIT		0x00004000
+#define MACHPORT_RCV_SYNC_PEEK		0x00008000
+#define MACHPORT_SEND_FILTER_NONFATAL	0x00010000
+#define MACHPORT_SEND_TRAILER		0x00020000
+#define MACHPORT_SEND_NOIMPORTANCE	0x00040000
+#define MACHPORT_SEND_SYNC_OVERRIDE	0x00100000
+#define MACHPORT_SEND_PROPAGATE_QOS	0x00200000
+#define MACHPORT_SEND_SYNC_BOOTSTRAP_CHECKIN 0x00800000
+#define MACHPORT_RCV_TRAILER_ELEMENTS(o) (((o) >> 24) & 0xf)
+#define MACHPORT_RCV_TRAILER_TYPE(o)	(((o) >> 28) & 0xf)
+/* Options a program may pass; the ones without an effect here are
+ * accepted and ignored, as hints. */
+#define MACHPORT_OPTIONS_KNOWN						\
+	(MACHPORT_SEND_MSG | MACHPORT_RCV_MSG | MACHPORT_RCV_LARGE |	\
+	 MACHPORT_RCV_LARGE_IDENTITY | MACHPORT_SEND_TIMEOUT |		\
+	 MACHPORT_SEND_OVERRIDE | MACHPORT_SEND_INTERRUPT |		\
+	 MACHPORT_SEND_NOTIFY | MACHPORT_RCV_TIMEOUT |			\
+	 MACHPORT_RCV_INTERRUPT | MACHPORT_RCV_VOUCHER |		\
+	 MACHPORT_RCV_GUARDED_DESC | MACHPORT_RCV_SYNC_WAIT |		\
+	 MACHPORT_SEND_FILTER_NONFATAL | MACHPORT_SEND_TRAILER |	\
+	 MACHPORT_SEND_NOIMPORTANCE | MACHPORT_SEND_SYNC_OVERRIDE |	\
+	 MACHPORT_SEND_PROPAGATE_QOS | 0xff000000U)
+
+/* Header bits (mach_msg_bits_t) */
+#define MACHPORT_MSGH_BITS_REMOTE(b)	((b) & 0x1f)
+#define MACHPORT_MSGH_BITS_LOCAL(b)	(((b) >> 8) & 0x1f)
+#define MACHPORT_MSGH_BITS_VOUCHER(b)	(((b) >> 16) & 0x1f)
+#define MACHPORT_MSGH_BITS_COMPLEX	0x80000000U
+#define MACHPORT_MSGH_BITS_USER		0x801f1f1fU
+
 /* Right kinds (mach_port_right_t) and type bits (mach_port_type_t) */
 #define MACHPORT_RIGHT_SEND		0
 #define MACHPORT_RIGHT_RECEIVE		1
@@ -79,6 +149,12 @@
 #define MACHPORT_MSG_TYPE_COPY_SEND		19
 #define MACHPORT_MSG_TYPE_MAKE_SEND		20
 #define MACHPORT_MSG_TYPE_MAKE_SEND_ONCE	21
+#define MACHPORT_MSG_TYPE_PORT_RECEIVE		16
+#define MACHPORT_MSG_TYPE_PORT_SEND		17
+#define MACHPORT_MSG_TYPE_PORT_SEND_ONCE	18
+
+/* Trailer (format 0) */
+#define MACHPORT_TRAILER_FORMAT_0		0
 
 /* Limits the kernel enforces (also reported by MACHPORT_IOC_FEATURES) */
 #define MACHPORT_UREFS_MAX		0xffffU
@@ -150,6 +226,7 @@ struct machport_msg_trailer {
 
 /* Bits of machport_features.features */
 #define MACHPORT_FEAT_PORTS		(1ULL << 0)	/* the port-right ioctls */
+#define MACHPORT_FEAT_MSG		(1ULL << 1)	/* mach_msg, attributes */
 
 struct machport_features {
 	__u64 features;		/* out: MACHPORT_FEAT_* */
@@ -216,6 +293,42 @@ struct machport_port_names {
 	__u32 reserved;		/* must be 0 */
 };
 
+/* ---- mach_msg ----------------------------------------------------------
+ *
+ * One ioctl sends, receives, or both (send first; a failed send skips the
+ * receive), exactly as mach_msg_overwrite(): the kernel reads the message
+ * from send_msg and writes the received one to rcv_msg. The return value
+ * is the mach_msg_return_t. MACH_SEND_INTERRUPTED / MACH_RCV_INTERRUPTED
+ * come back on a signal; the library restarts unless the caller asked for
+ * MACH_SEND_INTERRUPT / MACH_RCV_INTERRUPT.
+ */
+struct machport_msg {
+	__u64 send_msg;		/* in: user address of the message to send */
+	__u64 rcv_msg;		/* in: user address of the receive buffer */
+	__u32 option;		/* in: mach_msg_option_t */
+	__u32 send_size;	/* in */
+	__u32 rcv_size;		/* in */
+	__u32 rcv_name;		/* in: receive right or port set */
+	__u32 timeout;		/* in: milliseconds */
+	__u32 notify;		/* in: ignored, as on macOS */
+	__u64 reserved;		/* must be 0 */
+};
+
+/* ---- Port attributes (mach_port_get/set_attributes) -------------------- */
+#define MACHPORT_PORT_LIMITS_INFO	1
+#define MACHPORT_PORT_RECEIVE_STATUS	2
+#define MACHPORT_QLIMIT_DEFAULT		5
+#define MACHPORT_QLIMIT_MAX		1024
+
+struct machport_port_attr {
+	__u32 name;		/* in */
+	__u32 flavor;		/* in: MACHPORT_PORT_* */
+	__u32 count;		/* in: words in info (set) or room (get);
+				 * out: words written (get) */
+	__u32 reserved;		/* must be 0 */
+	__u32 info[16];		/* in (set) / out (get) */
+};
+
 #define MACHPORT_IOC_MAGIC	0xBA
 
 #define MACHPORT_IOC_VERSION		_IO(MACHPORT_IOC_MAGIC, 0x00)
@@ -229,5 +342,8 @@ struct machport_port_names {
 #define MACHPORT_IOC_PORT_INSERT_RIGHT	_IOW(MACHPORT_IOC_MAGIC, 0x16, struct machport_port_insert_right)
 #define MACHPORT_IOC_PORT_EXTRACT_RIGHT	_IOWR(MACHPORT_IOC_MAGIC, 0x17, struct machport_port_extract_right)
 #define MACHPORT_IOC_PORT_NAMES		_IOWR(MACHPORT_IOC_MAGIC, 0x18, struct machport_port_names)
+#define MACHPORT_IOC_PORT_GET_ATTR	_IOWR(MACHPORT_IOC_MAGIC, 0x19, struct machport_port_attr)
+#define MACHPORT_IOC_PORT_SET_ATTR	_IOW(MACHPORT_IOC_MAGIC, 0x1a, struct machport_port_attr)
+#define MACHPORT_IOC_MSG		_IOW(MACHPORT_IOC_MAGIC, 0x20, struct machport_msg)
 
 #endif /* _UAPI_LINUX_MACHPORT_H */

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MACHPORT_ATTR_H
+#define MACHPORT_ATTR_H
+
+#include <linux/types.h>
+
+struct mp_space;
+
+int mp_attr_get(struct mp_space *space, u32 name, u32 flavor, u32 *info,
+		u32 *count);
+int mp_attr_set(struct mp_space *space, u32 name, u32 flavor,
+		const u32 *info, u32 count);
+
+#endif /* MACHPORT_ATTR_H */

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel messages: allocation, the sender's identity, trailers, and
+ * destruction (releasing every right a message carries).
+ */
+#include <linux/cred.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/user_namespace.h>
+
+#include "kmsg.h"
+#include "machport.h"
+#include "port.h"
+#include "right.h"
+
+static struct kmem_cache *kmsg_cache;
+
+/* Small messages come whole from one slab object; larger ones add a body. */
+struct mp_kmsg *mp_kmsg_alloc(u32 size)
+{
+	struct mp_kmsg *kmsg;
+
+	kmsg = kmem_cache_alloc(kmsg_cache, GFP_KERNEL_ACCOUNT);
+	if (!kmsg)
+		return NULL;
+	memset(kmsg, 0, offsetof(struct mp_kmsg, inline_data));
+	kmsg->size = size;
+	if (size <= MP_KMSG_INLINE) {
+		kmsg->data = kmsg->inline_data;
+		return kmsg;
+	}
+	kmsg->data = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!kmsg->data) {
+		kmem_cache_free(kmsg_cache, kmsg);
+		return NULL;
+	}
+	return kmsg;
+}
+
+/* Free the memory; the rights were consumed or released already. */
+void mp_kmsg_free(struct mp_kmsg *kmsg)
+{
+	if (kmsg->data != kmsg->inline_data)
+		kvfree(kmsg->data);
+	put_pid(kmsg->sender);
+	kmem_cache_free(kmsg_cache, kmsg);
+}
+
+/*
+ * A message that will never be received (its port died, the receiver's
+ * buffer was too small, the send failed): release every right it holds.
+ * Never called with a port lock held: releasing a right locks its port.
+ */
+void mp_kmsg_destroy(struct mp_kmsg *kmsg)
+{
+	mp_right_drop_transit(kmsg->dest, kmsg->dest_msgt);
+	mp_right_drop_transit(kmsg->reply, kmsg->reply_msgt);
+	mp_kmsg_free(kmsg);
+}
+
+void mp_kmsg_destroy_list(struct list_head *list)
+{
+	struct mp_kmsg *kmsg, *tmp;
+
+	list_for_each_entry_safe(kmsg, tmp, list, link) {
+		list_del(&kmsg->link);
+		mp_kmsg_destroy(kmsg);
+	}
+}
+
+void mp_kmsg_set_sender(struct mp_kmsg *kmsg)
+{
+	const struct cred *cred = current_cred();
+
+	kmsg->sender = get_pid(task_tgid(current));
+	kmsg->euid = cred->euid;
+	kmsg->egid = cred->egid;
+	kmsg->uid = cred->uid;
+	kmsg->gid = cred->gid;
+	kmsg->pidversion = (u32)current->group_leader->start_time;
+}
+
+/* Trailer sizes by MACH_RCV_TRAILER_ELEMENTS, as macOS defines them. */
+u32 mp_kmsg_trailer_size(u32 option)
+{
+	static const u8 sizes[] = { 8, 12, 20, 52, 60 };
+	u32 elements = MACHPORT_RCV_TRAILER_ELEMENTS(option);
+
+	return elements < ARRAY_SIZE(sizes) ? sizes[elements] :
+	       sizeof(struct machport_msg_trailer);
+}
+
+/*
+ * The full trailer; the caller copies out only the prefix the receiver
+ * asked for. Identities are given as the receiver's namespaces see them.
+ */
+void mp_kmsg_fill_trailer(struct mp_kmsg *kmsg, u64 context, void *buf)
+{
+	struct user_namespace *ns = current_user_ns();
+	struct machport_msg_trailer *t = buf;
+	u32 euid = from_kuid_munged(ns, kmsg->euid);
+	u32 egid = from_kgid_munged(ns, kmsg->egid);
+
+	memset(t, 0, sizeof(*t));
+	t->type = MACHPORT_TRAILER_FORMAT_0;
+	t->seqno = kmsg->seqno;
+	t->sender[0] = euid;
+	t->sender[1] = egid;
+	t->audit[0] = (u32)-1;		/* audit user: not tracked */
+	t->audit[1] = euid;
+	t->audit[2] = egid;
+	t->audit[3] = from_kuid_munged(ns, kmsg->uid);
+	t->audit[4] = from_kgid_munged(ns, kmsg->gid);
+	t->audit[5] = pid_nr_ns(kmsg->sender, task_active_pid_ns(current));
+	t->audit[6] = 0;		/* audit session: not tracked */
+	t->audit[7] = kmsg->pidversion;
+	t->context = context;
+}
+
+int mp_kmsg_cache_init(void)
+{
+	kmsg_cache = kmem_cache_create("mp_kmsg", sizeof(struct mp_kmsg) +
+				       MP_KMSG_INLINE, 0, SLAB_ACCOUNT, NULL);
+	return kmsg_cache ? 0 : -ENOMEM;
+}
+
+void mp_kmsg_cache_exit(void)
+{
+	kmem_cache_destroy(kmsg_cache);
+}

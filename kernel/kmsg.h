@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MACHPORT_KMSG_H
+#define MACHPORT_KMSG_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+
+struct mp_port;
+struct pid;
+
+/* Messages up to this size (header included) live inside the kmsg. */
+#define MP_KMSG_INLINE	256
+
+/**
+ * struct mp_kmsg - a message in the kernel, between send and receive.
+ * @link: on the destination port's queue (under the port's lock).
+ * @size: bytes of the message, header included (the msgh_size sent).
+ * @seqno: the destination's sequence number, given at dequeue.
+ * @dest: the destination right in transit (one port reference).
+ * @reply: the reply right in transit (one reference), or NULL.
+ * @dest_msgt: MACH_MSG_TYPE_PORT_SEND or _SEND_ONCE.
+ * @reply_msgt: the reply right's MACH_MSG_TYPE_PORT_*, 0 for none.
+ * @reply_dead: the reply name was MACH_PORT_DEAD (or a dead name).
+ * @sender: the sending thread group, for the audit trailer.
+ * @euid/@egid/@uid/@gid: the sender's credentials at send time.
+ * @pidversion: distinguishes a reused pid (the sender's start time).
+ * @data: the message bytes as sent: @inline_data or a kvmalloc'd buffer.
+ */
+struct mp_kmsg {
+	struct list_head link;
+	u32 size;
+	u32 seqno;
+	struct mp_port *dest;
+	struct mp_port *reply;
+	u8 dest_msgt;
+	u8 reply_msgt;
+	bool reply_dead;
+	struct pid *sender;
+	kuid_t euid, uid;
+	kgid_t egid, gid;
+	u32 pidversion;
+	void *data;
+	u8 inline_data[] __aligned(8);
+};
+
+struct mp_kmsg *mp_kmsg_alloc(u32 size);
+void mp_kmsg_free(struct mp_kmsg *kmsg);
+void mp_kmsg_destroy(struct mp_kmsg *kmsg);
+void mp_kmsg_destroy_list(struct list_head *list);
+void mp_kmsg_set_sender(struct mp_kmsg *kmsg);
+u32 mp_kmsg_trailer_size(u32 option);
+void mp_kmsg_fill_trailer(struct mp_kmsg *kmsg, u64 context, void *trailer);
+
+int mp_kmsg_cache_init(void);
+void mp_kmsg_cache_exit(void);
+
+#endif /* MACHPORT_KMSG_H */

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A port's message queue: enqueue with queue limits and blocking senders,
+ * dequeue with waiting receivers, and direct handoff from a sender to a
+ * receiver that is already waiting.
+ *
+ * Handoff: a receiver blocked in mach_msg waits on port->rcv_wait with an
+ * exclusive entry. A sender that finds one there (under the port lock)
+ * gives it the message through the wake function, which also wakes it
+ * with a synchronous hint (__wake_up_sync_key), so the message never
+ * touches the queue and the receiver runs next on the sender's CPU when
+ * the sender is about to block for the reply.
+ */
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/wait.h>
+
+#include "kmsg.h"
+#include "machport.h"
+#include "mqueue.h"
+#include "port.h"
+#include "space.h"
+
+struct mp_waiter {
+	wait_queue_entry_t wq;
+	u32 max_size;
+	struct mp_kmsg *kmsg;	/* handed off by a sender */
+	int status;		/* set when the port died or moved */
+};
+
+/* Key passed to the waiters' wake function. */
+struct wake_key {
+	struct mp_kmsg *kmsg;	/* message to hand off, or NULL */
+	int status;		/* status to give every waiter, or 0 */
+	bool taken;
+};
+
+static int waiter_wake(wait_queue_entry_t *wq, unsigned int mode, int flags,
+		       void *key)
+{
+	struct mp_waiter *w = container_of(wq, struct mp_waiter, wq);
+	struct wake_key *k = key;
+
+	if (k->status) {
+		w->status = k->status;
+	} else if (k->kmsg && !k->taken && k->kmsg->size <= w->max_size) {
+		w->kmsg = k->kmsg;
+		k->taken = true;
+	}
+	list_del_init(&wq->entry);
+	return default_wake_function(wq, mode, flags, NULL);
+}
+
+static void dequeued(struct mp_port *port, struct mp_kmsg *kmsg)
+{
+	lockdep_assert_held(&port->lock);
+	kmsg->seqno = port->seqno++;
+	if (port->msgcount-- <= port->qlimit)
+		wake_up_interruptible(&port->snd_wait);
+}
+
+/* Hand @kmsg to a waiting receiver, or queue it and wake one. */
+static void deliver(struct mp_port *port, struct mp_kmsg *kmsg)
+{
+	struct wake_key key = { .kmsg = kmsg };
+
+	lockdep_assert_held(&port->lock);
+	if (waitqueue_active(&port->rcv_wait)) {
+		__wake_up_sync_key(&port->rcv_wait, TASK_INTERRUPTIBLE, &key);
+		if (key.taken) {
+			kmsg->seqno = port->seqno++;
+			return;
+		}
+	}
+	list_add_tail(&kmsg->link, &port->messages);
+	port->msgcount++;
+}
+
+static bool has_room(struct mp_port *port, struct mp_kmsg *kmsg)
+{
+	return port->msgcount < port->qlimit ||
+	       kmsg->dest_msgt == MACHPORT_MSG_TYPE_PORT_SEND_ONCE ||
+	       waitqueue_active(&port->rcv_wait);
+}
+
+/**
+ * mp_mqueue_send() - put a message on its destination's queue
+ * @port: the destination (kmsg->dest)
+ * @kmsg: the message, rights copied in
+ * @option: MACH_SEND_TIMEOUT matters here
+ * @timeout: jiffies to wait for room, MAX_SCHEDULE_TIMEOUT for ever
+ *
+ * Return: MACH_MSG_SUCCESS with the message delivered, or destroyed when
+ * the port died meanwhile (as XNU does); MACH_SEND_TIMED_OUT or
+ * MACH_SEND_INTERRUPTED with the message still the caller's.
+ */
+int mp_mqueue_send(struct mp_port *port, struct mp_kmsg *kmsg, u32 option,
+		   long timeout)
+{
+	DEFINE_WAIT(wait);
+
+	spin_lock(&port->lock);
+	for (;;) {
+		if (!port->active) {
+			spin_unlock(&port->lock);
+			mp_kmsg_destroy(kmsg);
+			return MACHPORT_MSG_SUCCESS;
+		}
+		if (has_room(port, kmsg)) {
+			deliver(port, kmsg);
+			spin_unlock(&port->lock);
+			return MACHPORT_MSG_SUCCESS;
+		}
+		if (!timeout) {
+			spin_unlock(&port->lock);
+			return MACHPORT_SEND_TIMED_OUT;
+		}
+		if (signal_pending(current)) {
+			spin_unlock(&port->lock);
+			return MACHPORT_SEND_INTERRUPTED;
+		}
+		prepare_to_wait_exclusive(&port->snd_wait, &wait,
+					  TASK_INTERRUPTIBLE);
+		spin_unlock(&port->lock);
+		timeout = schedule_timeout(timeout);
+		finish_wait(&port->snd_wait, &wait);
+		spin_lock(&port->lock);
+	}
+}
+
+static bool still_receiver(struct mp_port *port, struct mp_rcv_req *req)
+{
+	return port->active && port->receiver == req->space &&
+	       port->rcv_name == req->name;
+}
+
+/* The head of the queue, or a Mach code when nothing can be taken now. */
+static int try_dequeue(struct mp_port *port, struct mp_rcv_req *req,
+		       struct mp_kmsg **kmsgp)
+{
+	struct mp_kmsg *kmsg;
+
+	if (list_empty(&port->messages))
+		return -EAGAIN;
+	kmsg = list_first_entry(&port->messages, struct mp_kmsg, link);
+	if (kmsg->size > req->max_size) {
+		req->too_large_size = kmsg->size;
+		if (req->option & MACHPORT_RCV_LARGE)
+			return MACHPORT_RCV_TOO_LARGE;	/* stays queued */
+	}
+	list_del(&kmsg->link);
+	dequeued(port, kmsg);
+	*kmsgp = kmsg;
+	return kmsg->size > req->max_size ? MACHPORT_RCV_TOO_LARGE :
+					    MACHPORT_MSG_SUCCESS;
+}
+
+/**
+ * mp_mqueue_receive() - take the next message from a port
+ * @port: a port whose receive right @req->space holds as @req->name
+ * @req: the receiver's limits and wait
+ * @kmsgp: the message; also set with MACH_RCV_TOO_LARGE when the message
+ *	was dequeued anyway (no MACH_RCV_LARGE): the caller destroys it
+ *
+ * Return: a mach_msg_return_t.
+ */
+int mp_mqueue_receive(struct mp_port *port, struct mp_rcv_req *req,
+		      struct mp_kmsg **kmsgp)
+{
+	struct mp_waiter w = { .max_size = req->max_size };
+	long timeout = req->timeout;
+	int ret;
+
+	*kmsgp = NULL;
+	init_waitqueue_func_entry(&w.wq, waiter_wake);
+	w.wq.private = current;
+	w.wq.flags |= WQ_FLAG_EXCLUSIVE;
+	spin_lock(&port->lock);
+	for (;;) {
+		if (!still_receiver(port, req)) {
+			ret = MACHPORT_RCV_PORT_CHANGED;
+			break;
+		}
+		ret = try_dequeue(port, req, kmsgp);
+		if (ret != -EAGAIN)
+			break;
+		ret = MACHPORT_RCV_TIMED_OUT;
+		if (!timeout)
+			break;
+		ret = MACHPORT_RCV_INTERRUPTED;
+		if (signal_pending(current))
+			break;
+		__add_wait_queue_entry_tail(&port->rcv_wait, &w.wq);
+		set_current_state(TASK_INTERRUPTIBLE);
+		spin_unlock(&port->lock);
+		timeout = schedule_timeout(timeout);
+		spin_lock(&port->lock);
+		if (!list_empty(&w.wq.entry))
+			list_del_init(&w.wq.entry);
+		if (w.kmsg) {
+			*kmsgp = w.kmsg;
+			ret = MACHPORT_MSG_SUCCESS;
+			break;
+		}
+		if (w.status) {
+			ret = w.status;
+			break;
+		}
+	}
+	spin_unlock(&port->lock);
+	return ret;
+}
+
+/*
+ * The receive right died or moved: blocked receivers return
+ * MACH_RCV_PORT_CHANGED, blocked senders look again.
+ */
+void mp_mqueue_port_changed(struct mp_port *port)
+{
+	struct wake_key key = { .status = MACHPORT_RCV_PORT_CHANGED };
+
+	lockdep_assert_held(&port->lock);
+	__wake_up(&port->rcv_wait, TASK_INTERRUPTIBLE, 0, &key);
+	wake_up_interruptible_all(&port->snd_wait);
+}
+
+/* The port is dead: destroy what is queued. Takes and drops the lock. */
+void mp_mqueue_drain(struct mp_port *port)
+{
+	LIST_HEAD(dead);
+
+	spin_lock(&port->lock);
+	list_splice_init(&port->messages, &dead);
+	port->msgcount = 0;
+	spin_unlock(&port->lock);
+	mp_kmsg_destroy_list(&dead);
+}
+
+void mp_mqueue_set_qlimit(struct mp_port *port, u32 qlimit)
+{
+	spin_lock(&port->lock);
+	port->qlimit = qlimit;
+	wake_up_interruptible_all(&port->snd_wait);
+	spin_unlock(&port->lock);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MACHPORT_MQUEUE_H
+#define MACHPORT_MQUEUE_H
+
+#include <linux/types.h>
+
+struct mp_kmsg;
+struct mp_port;
+struct mp_space;
+
+/* What a receiver waits for and accepts. */
+struct mp_rcv_req {
+	struct mp_space *space;	/* receiver's space */
+	u32 name;		/* the receive right's name there */
+	u32 option;
+	long timeout;		/* jiffies, MAX_SCHEDULE_TIMEOUT for none */
+	u32 max_size;		/* largest message that fits with its trailer */
+	u32 too_large_size;	/* out: size needed, for MACH_RCV_TOO_LARGE */
+};
+
+int mp_mqueue_send(struct mp_port *port, struct mp_kmsg *kmsg, u32 option,
+		   long timeout);
+int mp_mqueue_receive(struct mp_port *port, struct mp_rcv_req *req,
+		      struct mp_kmsg **kmsgp);
+void mp_mqueue_port_changed(struct mp_port *port);
+void mp_mqueue_drain(struct mp_port *port);
+void mp_mqueue_set_qlimit(struct mp_port *port, u32 qlimit);
+
+#endif /* MACHPORT_MQUEUE_H */

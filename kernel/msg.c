@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mach_msg(): send, receive, or both in one call.
+ *
+ * Send: the message is copied from user memory once, into a kmsg; the
+ * header's rights are taken from the sender's space (atomically); the
+ * kmsg goes to the destination's queue or straight to a waiting receiver.
+ * Receive: the kmsg's rights get names in the receiver's space, the
+ * header is turned around as macOS does, and the message and the trailer
+ * are copied to the receiver's buffer. No user memory is touched with the
+ * space's lock held.
+ */
+#include <linux/jiffies.h>
+#include <linux/sched.h>
+#include <linux/uaccess.h>
+
+#include "kmsg.h"
+#include "machport.h"
+#include "mqueue.h"
+#include "msg.h"
+#include "port.h"
+#include "right.h"
+#include "space.h"
+
+#define HDR_SIZE	sizeof(struct machport_msg_header)
+
+static long to_jiffies(u32 option, u32 flag, u32 ms)
+{
+	if (!(option & flag))
+		return MAX_SCHEDULE_TIMEOUT;
+	return min_t(unsigned long, msecs_to_jiffies(ms),
+		     MAX_SCHEDULE_TIMEOUT - 1);
+}
+
+static bool send_disp(u32 disp)
+{
+	return disp >= MACHPORT_MSG_TYPE_MOVE_SEND &&
+	       disp <= MACHPORT_MSG_TYPE_MAKE_SEND_ONCE;
+}
+
+/* Header checks that need no lock; XNU's codes. */
+static int check_header(struct machport_msg_header *hdr)
+{
+	u32 bits = hdr->bits;
+	u32 local = MACHPORT_MSGH_BITS_LOCAL(bits);
+	u32 voucher = MACHPORT_MSGH_BITS_VOUCHER(bits);
+
+	if (bits & ~MACHPORT_MSGH_BITS_USER)
+		return MACHPORT_SEND_INVALID_HEADER;
+	if (!send_disp(MACHPORT_MSGH_BITS_REMOTE(bits)))
+		return MACHPORT_SEND_INVALID_HEADER;
+	if (local ? !send_disp(local) : hdr->local_port != MACHPORT_NAME_NULL)
+		return MACHPORT_SEND_INVALID_HEADER;
+	if (voucher && voucher != MACHPORT_MSG_TYPE_MOVE_SEND &&
+	    voucher != MACHPORT_MSG_TYPE_COPY_SEND)
+		return MACHPORT_SEND_INVALID_HEADER;
+	/* Vouchers are not implemented: only "no voucher" is valid. */
+	if (voucher && hdr->voucher_port != MACHPORT_NAME_NULL)
+		return MACHPORT_SEND_INVALID_VOUCHER;
+	if (bits & MACHPORT_MSGH_BITS_COMPLEX)
+		return MACHPORT_SEND_INVALID_TYPE;
+	if (hdr->remote_port == MACHPORT_NAME_NULL ||
+	    hdr->remote_port == MACHPORT_NAME_DEAD)
+		return MACHPORT_SEND_INVALID_DEST;
+	return MACHPORT_MSG_SUCCESS;
+}
+
+static int copyin_rights(struct mp_space *space, struct mp_kmsg *kmsg,
+			 struct mp_header_rights *h)
+{
+	struct machport_msg_header *hdr = kmsg->data;
+	int ret = MACHPORT_SEND_INVALID_DEST;
+
+	h->dest_name = hdr->remote_port;
+	h->dest_disp = MACHPORT_MSGH_BITS_REMOTE(hdr->bits);
+	h->reply_name = hdr->local_port;
+	h->reply_disp = MACHPORT_MSGH_BITS_LOCAL(hdr->bits);
+	mutex_lock(&space->lock);
+	if (space->active)
+		ret = mp_right_copyin_header(space, h);
+	mutex_unlock(&space->lock);
+	if (ret)
+		return ret;
+	kmsg->dest = h->dest;
+	kmsg->dest_msgt = mp_right_disp_to_msgt(h->dest_disp);
+	kmsg->reply = h->reply;
+	kmsg->reply_dead = h->reply_dead;
+	kmsg->reply_msgt = h->reply_disp ? mp_right_disp_to_msgt(h->reply_disp) : 0;
+	return MACHPORT_MSG_SUCCESS;
+}
+
+/*
+ * The send failed after the rights were taken (timeout, signal): give
+ * them back to the sender and write their names into its buffer, as
+ * XNU's pseudo-receive does. Nothing is lost.
+ */
+static void pseudo_receive(struct mp_space *space, struct mp_kmsg *kmsg,
+			   u64 uaddr)
+{
+	struct machport_msg_header __user *uhdr = u64_to_user_ptr(uaddr);
+	struct machport_msg_header *hdr = kmsg->data;
+	u32 dest, reply = MACHPORT_NAME_NULL;
+
+	mutex_lock(&space->lock);
+	if (!space->active || mp_space_reserve(space, 2)) {
+		mutex_unlock(&space->lock);
+		mp_kmsg_destroy(kmsg);
+		return;
+	}
+	dest = mp_right_copyout(space, kmsg->dest, kmsg->dest_msgt);
+	if (kmsg->reply)
+		reply = mp_right_copyout(space, kmsg->reply, kmsg->reply_msgt);
+	else if (kmsg->reply_dead)
+		reply = MACHPORT_NAME_DEAD;
+	mutex_unlock(&space->lock);
+	hdr->bits = (hdr->bits & MACHPORT_MSGH_BITS_COMPLEX) |
+		    kmsg->dest_msgt | (u32)kmsg->reply_msgt << 8;
+	hdr->remote_port = dest;
+	hdr->local_port = reply;
+	if (copy_to_user(uhdr, hdr, HDR_SIZE))
+		pr_debug("machport: pseudo-receive: sender buffer gone\n");
+	kmsg->dest = NULL;
+	kmsg->reply = NULL;
+	mp_kmsg_free(kmsg);
+}
+
+static int msg_send(struct mp_space *space, const struct machport_msg *a)
+{
+	struct mp_header_rights h;
+	struct mp_kmsg *kmsg;
+	int ret;
+
+	if (a->send_size < HDR_SIZE || a->send_size % 4)
+		return MACHPORT_SEND_MSG_TOO_SMALL;
+	if (a->send_size > mp_max_msg_size)
+		return MACHPORT_SEND_TOO_LARGE;
+	kmsg = mp_kmsg_alloc(a->send_size);
+	if (!kmsg)
+		return MACHPORT_SEND_NO_BUFFER;
+	if (copy_from_user(kmsg->data, u64_to_user_ptr(a->send_msg),
+			   a->send_size)) {
+		mp_kmsg_free(kmsg);
+		return MACHPORT_SEND_INVALID_DATA;
+	}
+	/* The size argument wins over the msgh_size written in the header. */
+	((struct machport_msg_header *)kmsg->data)->size = a->send_size;
+	ret = check_header(kmsg->data);
+	if (!ret)
+		ret = copyin_rights(space, kmsg, &h);
+	if (ret) {
+		mp_kmsg_free(kmsg);
+		return ret;
+	}
+	if (h.drop) {
+		mp_kmsg_destroy(kmsg);
+		return MACHPORT_MSG_SUCCESS;
+	}
+	mp_kmsg_set_sender(kmsg);
+	ret = mp_mqueue_send(kmsg->dest, kmsg, a->option,
+			     to_jiffies(a->option, MACHPORT_SEND_TIMEOUT,
+					a->timeout));
+	if (ret)
+		pseudo_receive(space, kmsg, a->send_msg);
+	return ret;
+}
+
+/* Look up the receive right; a reference on its port comes back. */
+static int rcv_lookup(struct mp_space *space, u32 name, struct mp_port **pp)
+{
+	int ret = MACHPORT_RCV_INVALID_NAME;
+
+	mutex_lock(&space->lock);
+	if (space->active)
+		ret = mp_right_receive_port(space, name, pp);
+	mutex_unlock(&space->lock);
+	return ret;
+}
+
+/* Turn the header around for the receiver, naming the rights it gets. */
+static int copyout_header(struct mp_space *space, struct mp_kmsg *kmsg,
+			  u32 local_name)
+{
+	struct machport_msg_header *hdr = kmsg->data;
+	u32 reply = MACHPORT_NAME_NULL;
+
+	mutex_lock(&space->lock);
+	if (!space->active || mp_space_reserve(space, 1)) {
+		mutex_unlock(&space->lock);
+		return MACHPORT_RCV_HEADER_ERROR | MACHPORT_MSG_IPC_SPACE;
+	}
+	if (kmsg->reply)
+		reply = mp_right_copyout(space, kmsg->reply, kmsg->reply_msgt);
+	else if (kmsg->reply_dead)
+		reply = MACHPORT_NAME_DEAD;
+	kmsg->reply = NULL;
+	mutex_unlock(&space->lock);
+	/* The destination right is used up by the delivery. */
+	mp_right_drop_used(kmsg->dest, kmsg->dest_msgt);
+	kmsg->dest = NULL;
+
+	hdr->bits = (hdr->bits & MACHPORT_MSGH_BITS_COMPLEX) |
+		    kmsg->reply_msgt | (u32)kmsg->dest_msgt << 8;
+	hdr->remote_port = reply;
+	hdr->local_port = local_name;
+	hdr->voucher_port = MACHPORT_NAME_NULL;
+	return MACHPORT_MSG_SUCCESS;
+}
+
+static int copyout_msg(struct mp_kmsg *kmsg, const struct machport_msg *a,
+		       u32 trailer_size, u64 context)
+{
+	struct machport_msg_trailer trailer;
+	void __user *ubuf = u64_to_user_ptr(a->rcv_msg);
+
+	mp_kmsg_fill_trailer(kmsg, context, &trailer);
+	trailer.size = trailer_size;
+	if (copy_to_user(ubuf, kmsg->data, kmsg->size) ||
+	    copy_to_user(ubuf + kmsg->size, &trailer, trailer_size))
+		return MACHPORT_RCV_INVALID_DATA;
+	return MACHPORT_MSG_SUCCESS;
+}
+
+static int too_large(struct mp_kmsg *kmsg, const struct machport_msg *a,
+		     u32 needed)
+{
+	struct machport_msg_header __user *uhdr = u64_to_user_ptr(a->rcv_msg);
+
+	if (kmsg)
+		mp_kmsg_destroy(kmsg);	/* dequeued: no MACH_RCV_LARGE */
+	else if (a->rcv_size >= HDR_SIZE && put_user(needed, &uhdr->size))
+		return MACHPORT_RCV_INVALID_DATA;
+	return MACHPORT_RCV_TOO_LARGE;
+}
+
+static int msg_receive(struct mp_space *space, const struct machport_msg *a)
+{
+	u32 trailer_size = mp_kmsg_trailer_size(a->option);
+	struct mp_rcv_req req = {
+		.space = space,
+		.name = a->rcv_name,
+		.option = a->option,
+		.timeout = to_jiffies(a->option, MACHPORT_RCV_TIMEOUT,
+				      a->timeout),
+	};
+	struct mp_kmsg *kmsg;
+	struct mp_port *port;
+	int ret;
+
+	if (MACHPORT_RCV_TRAILER_TYPE(a->option) != MACHPORT_TRAILER_FORMAT_0)
+		return MACHPORT_RCV_INVALID_TRAILER;
+	req.max_size = a->rcv_size > trailer_size ? a->rcv_size - trailer_size : 0;
+	ret = rcv_lookup(space, a->rcv_name, &port);
+	if (ret)
+		return ret;
+	ret = mp_mqueue_receive(port, &req, &kmsg);
+	if (ret == MACHPORT_RCV_TOO_LARGE)
+		ret = too_large(kmsg, a, req.too_large_size + trailer_size);
+	if (ret)
+		goto out;
+	ret = copyout_header(space, kmsg, a->rcv_name);
+	if (!ret)
+		ret = copyout_msg(kmsg, a, trailer_size,
+				  READ_ONCE(port->context));
+	if (ret)
+		mp_kmsg_destroy(kmsg);
+	else
+		mp_kmsg_free(kmsg);
+out:
+	mp_port_put(port);
+	return ret;
+}
+
+int mp_msg(struct mp_space *space, const struct machport_msg *a)
+{
+	int ret;
+
+	if (a->option & ~MACHPORT_OPTIONS_KNOWN)
+		return (a->option & MACHPORT_SEND_MSG) ?
+		       MACHPORT_SEND_INVALID_OPTIONS : MACHPORT_RCV_INVALID_DATA;
+	if (a->option & MACHPORT_SEND_MSG) {
+		ret = msg_send(space, a);
+		if (ret)
+			return ret;
+	}
+	if (a->option & MACHPORT_RCV_MSG)
+		return msg_receive(space, a);
+	return MACHPORT_MSG_SUCCESS;
+}
