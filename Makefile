@@ -90,7 +90,7 @@ $(HARNESS):
 		linux-source-6.1/tools/testing/selftests/kselftest.h
 	@touch $@
 
-TEST_CFLAGS := $(MP_CFLAGS) -I$(HARNESS_DIR) -Wno-unused-parameter -Wno-sign-compare -pthread
+TEST_CFLAGS := $(MP_CFLAGS) -I$(HARNESS_DIR) -Wno-unused-parameter -Wno-sign-compare -Wno-misleading-indentation -pthread
 TEST_LDFLAGS := -L$(BUILD)/lib -Wl,-rpath,$(BUILD)/lib -lmachport -pthread
 
 $(BUILD)/selftests/%: $(TOP)/selftests/%.c $(HARNESS) $(LIBSO) $(LIB_HDRS) $(wildcard $(TOP)/selftests/*.h)
