@@ -122,8 +122,12 @@ void mp_kmsg_fill_trailer(struct mp_kmsg *kmsg, u64 context, void *buf)
 
 int mp_kmsg_cache_init(void)
 {
-	kmsg_cache = kmem_cache_create("mp_kmsg", sizeof(struct mp_kmsg) +
-				       MP_KMSG_INLINE, 0, SLAB_ACCOUNT, NULL);
+	/* Only the inline message bytes are ever copied to or from user. */
+	kmsg_cache = kmem_cache_create_usercopy("mp_kmsg",
+				sizeof(struct mp_kmsg) + MP_KMSG_INLINE, 0,
+				SLAB_ACCOUNT,
+				offsetof(struct mp_kmsg, inline_data),
+				MP_KMSG_INLINE, NULL);
 	return kmsg_cache ? 0 : -ENOMEM;
 }
 

@@ -548,11 +548,10 @@ TEST(dead_send_once_destination)
 	mach_port_type_t type;
 
 	KR_EQ(KERN_SUCCESS, mach_port_extract_right(SELF, p, MACH_MSG_TYPE_MAKE_SEND_ONCE, &so, &t));
-	KR_EQ(KERN_SUCCESS, mach_port_insert_right(SELF, p, p, MACH_MSG_TYPE_MAKE_SEND));
-	/* move the receive right away so that the send right keeps its name */
-	KR_EQ(KERN_SUCCESS, mach_port_extract_right(SELF, p, MACH_MSG_TYPE_MOVE_RECEIVE, &s, &t));
-	EXPECT_NE(p, s);
-	KR_EQ(KERN_SUCCESS, mach_port_mod_refs(SELF, s, MACH_PORT_RIGHT_RECEIVE, -1));
+	/* extracting a send right merges into the receive right's name */
+	KR_EQ(KERN_SUCCESS, mach_port_extract_right(SELF, p, MACH_MSG_TYPE_MAKE_SEND, &s, &t));
+	EXPECT_EQ(p, s);
+	KR_EQ(KERN_SUCCESS, mach_port_mod_refs(SELF, p, MACH_PORT_RIGHT_RECEIVE, -1));
 	/* a dead send-once right: success, message dropped, right consumed */
 	KR_EQ(MACH_MSG_SUCCESS, send_simple(so, MACH_MSG_TYPE_MOVE_SEND_ONCE, MACH_PORT_NULL, 0, 1, "x", 0, 0));
 	KR_EQ(KERN_INVALID_NAME, mach_port_type(SELF, so, &type));
