@@ -24,9 +24,13 @@ static long ioc_features(void __user *uarg)
 	if (copy_from_user(&f, uarg, sizeof(f)))
 		return -EFAULT;
 	if (f.features || f.max_names || f.max_msg_size || f.qlimit_max ||
-	    f.reserved0 || memchr_inv(f.reserved, 0, sizeof(f.reserved)))
+	    f.max_ool_ports || f.max_ool_size ||
+	    memchr_inv(f.reserved, 0, sizeof(f.reserved)))
 		return -EINVAL;
-	f.features = MACHPORT_FEAT_PORTS | MACHPORT_FEAT_MSG;
+	f.features = MACHPORT_FEAT_PORTS | MACHPORT_FEAT_MSG |
+		     MACHPORT_FEAT_COMPLEX;
+	f.max_ool_size = mp_max_ool_size;
+	f.max_ool_ports = mp_max_ool_ports;
 	f.max_names = mp_max_names;
 	f.max_msg_size = mp_max_msg_size;
 	f.qlimit_max = MACHPORT_QLIMIT_MAX;

@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/user_namespace.h>
 
+#include "desc.h"
 #include "kmsg.h"
 #include "machport.h"
 #include "port.h"
@@ -43,6 +44,8 @@ struct mp_kmsg *mp_kmsg_alloc(u32 size)
 /* Free the memory; the rights were consumed or released already. */
 void mp_kmsg_free(struct mp_kmsg *kmsg)
 {
+	if (kmsg->desc)
+		mp_desc_free(kmsg);
 	if (kmsg->data != kmsg->inline_data)
 		kvfree(kmsg->data);
 	put_pid(kmsg->sender);
@@ -56,18 +59,27 @@ void mp_kmsg_free(struct mp_kmsg *kmsg)
  */
 void mp_kmsg_destroy(struct mp_kmsg *kmsg)
 {
-	mp_right_drop_transit(kmsg->dest, kmsg->dest_msgt);
-	mp_right_drop_transit(kmsg->reply, kmsg->reply_msgt);
-	mp_kmsg_free(kmsg);
+	LIST_HEAD(reap);
+
+	list_add(&kmsg->link, &reap);
+	mp_kmsg_reap(&reap);
 }
 
-void mp_kmsg_destroy_list(struct list_head *list)
+/*
+ * Destroy every message on @reap, and the messages their rights release
+ * in turn (a receive right in a message kills its port, whose queue joins
+ * @reap): a loop, not a recursion, however deep ports nest in messages.
+ */
+void mp_kmsg_reap(struct list_head *reap)
 {
-	struct mp_kmsg *kmsg, *tmp;
+	struct mp_kmsg *kmsg;
 
-	list_for_each_entry_safe(kmsg, tmp, list, link) {
+	while ((kmsg = list_first_entry_or_null(reap, struct mp_kmsg, link))) {
 		list_del(&kmsg->link);
-		mp_kmsg_destroy(kmsg);
+		mp_right_release_transit(kmsg->dest, kmsg->dest_msgt, reap);
+		mp_right_release_transit(kmsg->reply, kmsg->reply_msgt, reap);
+		mp_desc_release(kmsg, reap);
+		mp_kmsg_free(kmsg);
 	}
 }
 

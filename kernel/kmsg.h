@@ -6,6 +6,7 @@
 #include <linux/types.h>
 #include <linux/uidgid.h>
 
+struct mp_kdesc;
 struct mp_port;
 struct pid;
 
@@ -25,6 +26,7 @@ struct pid;
  * @sender: the sending thread group, for the audit trailer.
  * @euid/@egid/@uid/@gid: the sender's credentials at send time.
  * @pidversion: distinguishes a reused pid (the sender's start time).
+ * @desc: descriptors of a complex message, @ndesc of them.
  * @data: the message bytes as sent: @inline_data or a kvmalloc'd buffer.
  */
 struct mp_kmsg {
@@ -40,6 +42,8 @@ struct mp_kmsg {
 	kuid_t euid, uid;
 	kgid_t egid, gid;
 	u32 pidversion;
+	struct mp_kdesc *desc;
+	u32 ndesc;
 	void *data;
 	u8 inline_data[] __aligned(8);
 };
@@ -47,7 +51,7 @@ struct mp_kmsg {
 struct mp_kmsg *mp_kmsg_alloc(u32 size);
 void mp_kmsg_free(struct mp_kmsg *kmsg);
 void mp_kmsg_destroy(struct mp_kmsg *kmsg);
-void mp_kmsg_destroy_list(struct list_head *list);
+void mp_kmsg_reap(struct list_head *reap);
 void mp_kmsg_set_sender(struct mp_kmsg *kmsg);
 u32 mp_kmsg_trailer_size(u32 option);
 void mp_kmsg_fill_trailer(struct mp_kmsg *kmsg, u64 context, void *trailer);

@@ -17,6 +17,8 @@
  * cgroup (GFP_KERNEL_ACCOUNT).
  */
 extern unsigned int mp_max_names;	/* names per space */
+extern unsigned long mp_max_ool_size;	/* OOL bytes per message */
+extern unsigned int mp_max_ool_ports;	/* OOL port names per message */
 
 /* Module-wide object counters, for leak accounting and introspection. */
 struct mp_stats {

@@ -28,6 +28,16 @@ module_param_named(max_msg_size, mp_max_msg_size, uint, 0444);
 MODULE_PARM_DESC(max_msg_size,
 		 "Largest inline message in bytes, header included (default 1 MiB)");
 
+unsigned long mp_max_ool_size = 256UL << 20;
+module_param_named(max_ool_size, mp_max_ool_size, ulong, 0444);
+MODULE_PARM_DESC(max_ool_size,
+		 "Out-of-line bytes per message (default 256 MiB)");
+
+unsigned int mp_max_ool_ports = 1U << 16;
+module_param_named(max_ool_ports, mp_max_ool_ports, uint, 0444);
+MODULE_PARM_DESC(max_ool_ports,
+		 "Port rights in out-of-line arrays per message (default 65536)");
+
 struct mp_stats mp_stats;
 
 static int mp_open(struct inode *inode, struct file *file)

@@ -224,18 +224,6 @@ void mp_mqueue_port_changed(struct mp_port *port)
 	wake_up_interruptible_all(&port->snd_wait);
 }
 
-/* The port is dead: destroy what is queued. Takes and drops the lock. */
-void mp_mqueue_drain(struct mp_port *port)
-{
-	LIST_HEAD(dead);
-
-	spin_lock(&port->lock);
-	list_splice_init(&port->messages, &dead);
-	port->msgcount = 0;
-	spin_unlock(&port->lock);
-	mp_kmsg_destroy_list(&dead);
-}
-
 void mp_mqueue_set_qlimit(struct mp_port *port, u32 qlimit)
 {
 	spin_lock(&port->lock);

@@ -23,7 +23,6 @@ int mp_mqueue_send(struct mp_port *port, struct mp_kmsg *kmsg, u32 option,
 int mp_mqueue_receive(struct mp_port *port, struct mp_rcv_req *req,
 		      struct mp_kmsg **kmsgp);
 void mp_mqueue_port_changed(struct mp_port *port);
-void mp_mqueue_drain(struct mp_port *port);
 void mp_mqueue_set_qlimit(struct mp_port *port, u32 qlimit);
 
 #endif /* MACHPORT_MQUEUE_H */

@@ -14,6 +14,7 @@
 #include <linux/sched.h>
 #include <linux/uaccess.h>
 
+#include "desc.h"
 #include "kmsg.h"
 #include "machport.h"
 #include "mqueue.h"
@@ -57,8 +58,6 @@ static int check_header(struct machport_msg_header *hdr)
 	/* Vouchers are not implemented: only "no voucher" is valid. */
 	if (voucher && hdr->voucher_port != MACHPORT_NAME_NULL)
 		return MACHPORT_SEND_INVALID_VOUCHER;
-	if (bits & MACHPORT_MSGH_BITS_COMPLEX)
-		return MACHPORT_SEND_INVALID_TYPE;
 	if (hdr->remote_port == MACHPORT_NAME_NULL ||
 	    hdr->remote_port == MACHPORT_NAME_DEAD)
 		return MACHPORT_SEND_INVALID_DEST;
@@ -97,10 +96,13 @@ static int copyin_rights(struct mp_space *space, struct mp_kmsg *kmsg,
 static void pseudo_receive(struct mp_space *space, struct mp_kmsg *kmsg,
 			   u64 uaddr)
 {
-	struct machport_msg_header __user *uhdr = u64_to_user_ptr(uaddr);
 	struct machport_msg_header *hdr = kmsg->data;
 	u32 dest, reply = MACHPORT_NAME_NULL;
 
+	if (mp_desc_copyout(space, kmsg)) {
+		mp_kmsg_destroy(kmsg);
+		return;
+	}
 	mutex_lock(&space->lock);
 	if (!space->active || mp_space_reserve(space, 2)) {
 		mutex_unlock(&space->lock);
@@ -117,11 +119,41 @@ static void pseudo_receive(struct mp_space *space, struct mp_kmsg *kmsg,
 		    kmsg->dest_msgt | (u32)kmsg->reply_msgt << 8;
 	hdr->remote_port = dest;
 	hdr->local_port = reply;
-	if (copy_to_user(uhdr, hdr, HDR_SIZE))
+	if (copy_to_user(u64_to_user_ptr(uaddr), hdr, kmsg->size))
 		pr_debug("machport: pseudo-receive: sender buffer gone\n");
 	kmsg->dest = NULL;
 	kmsg->reply = NULL;
 	mp_kmsg_free(kmsg);
+}
+
+static bool is_complex(struct mp_kmsg *kmsg)
+{
+	struct machport_msg_header *hdr = kmsg->data;
+
+	return hdr->bits & MACHPORT_MSGH_BITS_COMPLEX;
+}
+
+/*
+ * The descriptors' memory, then their rights. -ELOOP: the message would
+ * put a receive right inside its own queue; it is destroyed and the send
+ * reports success, as XNU does.
+ */
+static int copyin_body(struct mp_space *space, struct mp_kmsg *kmsg)
+{
+	int ret = mp_desc_copyin_memory(kmsg);
+
+	if (ret)
+		return ret;
+	mutex_lock(&space->lock);
+	ret = space->active ? mp_desc_copyin_rights(space, kmsg) :
+			      MACHPORT_SEND_INVALID_DEST;
+	mutex_unlock(&space->lock);
+	if (ret)
+		return ret;
+	if (kmsg->dest && !mp_desc_transit_check(kmsg))
+		return -ELOOP;
+	mp_desc_dealloc_sender(kmsg);
+	return MACHPORT_MSG_SUCCESS;
 }
 
 static int msg_send(struct mp_space *space, const struct machport_msg *a)
@@ -145,11 +177,21 @@ static int msg_send(struct mp_space *space, const struct machport_msg *a)
 	/* The size argument wins over the msgh_size written in the header. */
 	((struct machport_msg_header *)kmsg->data)->size = a->send_size;
 	ret = check_header(kmsg->data);
+	if (!ret && is_complex(kmsg))
+		ret = mp_desc_parse(kmsg);	/* consumes nothing */
 	if (!ret)
 		ret = copyin_rights(space, kmsg, &h);
 	if (ret) {
 		mp_kmsg_free(kmsg);
 		return ret;
+	}
+	if (is_complex(kmsg)) {
+		/* A bad body releases the header rights already taken. */
+		ret = copyin_body(space, kmsg);
+		if (ret) {
+			mp_kmsg_destroy(kmsg);
+			return ret == -ELOOP ? MACHPORT_MSG_SUCCESS : ret;
+		}
 	}
 	if (h.drop) {
 		mp_kmsg_destroy(kmsg);
@@ -257,7 +299,9 @@ static int msg_receive(struct mp_space *space, const struct machport_msg *a)
 		ret = too_large(kmsg, a, req.too_large_size + trailer_size);
 	if (ret)
 		goto out;
-	ret = copyout_header(space, kmsg, a->rcv_name);
+	ret = mp_desc_copyout(space, kmsg);
+	if (!ret)
+		ret = copyout_header(space, kmsg, a->rcv_name);
 	if (!ret)
 		ret = copyout_msg(kmsg, a, trailer_size,
 				  READ_ONCE(port->context));

@@ -4,6 +4,7 @@
  */
 #include <linux/slab.h>
 
+#include "kmsg.h"
 #include "machport.h"
 #include "mqueue.h"
 #include "port.h"
@@ -49,13 +50,28 @@ void mp_port_release(struct kref *ref)
  */
 void mp_port_destroy(struct mp_port *port)
 {
+	LIST_HEAD(reap);
+
+	mp_port_kill(port, &reap);
+	mp_kmsg_reap(&reap);
+}
+
+/*
+ * mp_port_destroy() without destroying the queued messages: they go on
+ * @reap, for a caller that is already destroying messages and must not
+ * recurse (a message can carry a receive right whose queue holds messages
+ * carrying receive rights...). mp_kmsg_reap() finishes the job.
+ */
+void mp_port_kill(struct mp_port *port, struct list_head *reap)
+{
 	spin_lock(&port->lock);
 	WRITE_ONCE(port->active, false);
 	port->receiver = NULL;
 	port->rcv_name = 0;
 	mp_mqueue_port_changed(port);
+	list_splice_tail_init(&port->messages, reap);
+	port->msgcount = 0;
 	spin_unlock(&port->lock);
-	mp_mqueue_drain(port);
 }
 
 void mp_port_make_send(struct mp_port *port)
@@ -103,14 +119,63 @@ void mp_port_set_receiver(struct mp_port *port, struct mp_space *space,
 	spin_unlock(&port->lock);
 }
 
-/* The receive right leaves its space (moved): its waiters must look again. */
+/*
+ * The receive right leaves its space (moved): its waiters must look again,
+ * and the port starts afresh as XNU's does: make-send count, sequence
+ * number and context go back to zero.
+ */
 void mp_port_clear_receiver(struct mp_port *port)
 {
 	spin_lock(&port->lock);
 	port->receiver = NULL;
 	port->rcv_name = 0;
+	port->mscount = 0;
+	port->seqno = 0;
+	port->context = 0;
 	mp_mqueue_port_changed(port);
 	spin_unlock(&port->lock);
+}
+
+/*
+ * Receive rights in transit. A message carrying the receive right of R to
+ * port D puts R "inside" D. Were D (transitively) inside R, the ports
+ * would hold each other and nobody could ever receive them: the sender
+ * finds out here and destroys the message instead. One lock for the whole
+ * module, taken only by messages that carry receive rights.
+ */
+static DEFINE_SPINLOCK(mp_transit_lock);
+
+bool mp_port_transit_begin(struct mp_port *port, struct mp_port *dest)
+{
+	struct mp_port *d;
+	bool ok = true;
+
+	spin_lock(&mp_transit_lock);
+	for (d = dest; d; d = d->transit_dest) {
+		if (d == port) {
+			ok = false;
+			break;
+		}
+	}
+	if (ok && !port->transit_dest) {
+		mp_port_get(dest);
+		port->transit_dest = dest;
+	}
+	spin_unlock(&mp_transit_lock);
+	return ok;
+}
+
+/* The receive right arrived in a space or died. */
+void mp_port_transit_end(struct mp_port *port)
+{
+	struct mp_port *dest;
+
+	spin_lock(&mp_transit_lock);
+	dest = port->transit_dest;
+	port->transit_dest = NULL;
+	spin_unlock(&mp_transit_lock);
+	if (dest)
+		mp_port_put(dest);
 }
 
 int mp_port_cache_init(void)

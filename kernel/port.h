@@ -32,6 +32,8 @@ struct mp_space;
  * @qlimit: queue limit.
  * @context: the receive right's context value (mach_port_set_context).
  * @id: stable identifier shown by introspection; never a kernel address.
+ * @transit_dest: while the receive right travels in a message, the port
+ *	whose queue that message is on (a reference); under mp_transit_lock.
  * @messages: queued messages (struct mp_kmsg), oldest first.
  * @msgcount: number of messages on @messages.
  * @rcv_wait: receivers blocked in mach_msg on this port (struct
@@ -54,6 +56,7 @@ struct mp_port {
 	u32 qlimit;
 	u64 context;
 	u64 id;
+	struct mp_port *transit_dest;
 	struct list_head messages;
 	u32 msgcount;
 	wait_queue_head_t rcv_wait;
@@ -62,6 +65,7 @@ struct mp_port {
 
 struct mp_port *mp_port_create(struct mp_space *receiver, u32 name);
 void mp_port_destroy(struct mp_port *port);
+void mp_port_kill(struct mp_port *port, struct list_head *reap);
 void mp_port_release(struct kref *ref);
 
 static inline void mp_port_get(struct mp_port *port)
@@ -87,6 +91,8 @@ void mp_port_release_send_once(struct mp_port *port);
 void mp_port_set_receiver(struct mp_port *port, struct mp_space *space,
 			  u32 name);
 void mp_port_clear_receiver(struct mp_port *port);
+bool mp_port_transit_begin(struct mp_port *port, struct mp_port *dest);
+void mp_port_transit_end(struct mp_port *port);
 
 int mp_port_cache_init(void);
 void mp_port_cache_exit(void);

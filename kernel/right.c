@@ -11,6 +11,7 @@
  */
 #include <linux/kernel.h>
 
+#include "kmsg.h"
 #include "machport.h"
 #include "port.h"
 #include "right.h"
@@ -491,18 +492,31 @@ int mp_right_copyin(struct mp_space *space, u32 name, u32 disp,
 	return MACHPORT_KERN_SUCCESS;
 }
 
-/* Destroy a right in transit (a message that is never received). */
-void mp_right_drop_transit(struct mp_port *port, u32 msgt)
+/*
+ * Destroy a right in transit (its message is never received). A receive
+ * right kills its port; the port's queued messages go on @reap.
+ */
+void mp_right_release_transit(struct mp_port *port, u32 msgt,
+			      struct list_head *reap)
 {
 	if (!port)
 		return;
-	if (msgt == MP_MSGT_PORT_RECEIVE)
-		mp_port_destroy(port);
-	else if (msgt == MP_MSGT_PORT_SEND)
+	if (msgt == MP_MSGT_PORT_RECEIVE) {
+		mp_port_transit_end(port);
+		mp_port_kill(port, reap);
+	} else if (msgt == MP_MSGT_PORT_SEND)
 		mp_port_release_send(port);
 	else
 		mp_port_release_send_once(port);
 	mp_port_put(port);
+}
+
+void mp_right_drop_transit(struct mp_port *port, u32 msgt)
+{
+	LIST_HEAD(reap);
+
+	mp_right_release_transit(port, msgt, &reap);
+	mp_kmsg_reap(&reap);
 }
 
 /* Put a right in transit into @e, which names its port or is fresh. */
@@ -515,6 +529,7 @@ static void copyout_into(struct mp_space *space, struct mp_entry *e,
 		e->port = port;
 	switch (msgt) {
 	case MP_MSGT_PORT_RECEIVE:
+		mp_port_transit_end(port);
 		e->type |= T_RECEIVE;
 		mp_port_set_receiver(port, space, mp_space_name(space, e));
 		break;

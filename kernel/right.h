@@ -2,6 +2,7 @@
 #ifndef MACHPORT_RIGHT_H
 #define MACHPORT_RIGHT_H
 
+#include <linux/list.h>
 #include <linux/types.h>
 
 struct mp_entry;
@@ -44,6 +45,8 @@ int mp_right_copyin(struct mp_space *space, u32 name, u32 disp,
 		    struct mp_port **portp);
 u32 mp_right_copyout(struct mp_space *space, struct mp_port *port, u32 msgt);
 void mp_right_drop_transit(struct mp_port *port, u32 msgt);
+void mp_right_release_transit(struct mp_port *port, u32 msgt,
+			      struct list_head *reap);
 void mp_right_drop_used(struct mp_port *port, u32 msgt);
 int mp_right_receive_port(struct mp_space *space, u32 name,
 			  struct mp_port **portp);

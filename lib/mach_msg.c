@@ -88,9 +88,60 @@ static void destroy_port(mach_port_t port, mach_msg_type_name_t type)
 	}
 }
 
+static void destroy_ool_ports(mach_msg_ool_ports_descriptor_t *d)
+{
+	mach_port_t *names = d->address;
+	mach_msg_size_t i;
+
+	for (i = 0; names && i < d->count; i++)
+		destroy_port(names[i], d->disposition);
+	if (names && d->count)
+		vm_deallocate(mach_task_self(), (vm_address_t)names,
+			      d->count * sizeof(*names));
+}
+
+/* Walk the descriptors; returns 0 when the body is malformed. */
+static void destroy_body(mach_msg_header_t *msg)
+{
+	mach_msg_body_t *body = (mach_msg_body_t *)(msg + 1);
+	char *p = (char *)(body + 1);
+	char *end = (char *)msg + msg->msgh_size;
+	mach_msg_size_t i;
+
+	if ((char *)(body + 1) > end)
+		return;
+	for (i = 0; i < body->msgh_descriptor_count; i++) {
+		mach_msg_descriptor_t *d = (mach_msg_descriptor_t *)p;
+
+		if (p + sizeof(mach_msg_port_descriptor_t) > end)
+			return;
+		switch (d->type.type) {
+		case MACH_MSG_PORT_DESCRIPTOR:
+			destroy_port(d->port.name, d->port.disposition);
+			p += sizeof(mach_msg_port_descriptor_t);
+			break;
+		case MACH_MSG_OOL_DESCRIPTOR:
+		case MACH_MSG_OOL_VOLATILE_DESCRIPTOR:
+			if (d->out_of_line.address && d->out_of_line.size)
+				vm_deallocate(mach_task_self(),
+					      (vm_address_t)d->out_of_line.address,
+					      d->out_of_line.size);
+			p += sizeof(mach_msg_ool_descriptor_t);
+			break;
+		case MACH_MSG_OOL_PORTS_DESCRIPTOR:
+			destroy_ool_ports(&d->ool_ports);
+			p += sizeof(mach_msg_ool_ports_descriptor_t);
+			break;
+		default:
+			return;
+		}
+	}
+}
+
 /*
- * Release every right a received message carries (its reply right; the
- * destination right was used by the delivery), as macOS does.
+ * Release every right and out-of-line region a received message carries
+ * (its reply right and its body; the destination right was used by the
+ * delivery), as macOS does.
  */
 void mach_msg_destroy(mach_msg_header_t *msg)
 {
@@ -98,4 +149,6 @@ void mach_msg_destroy(mach_msg_header_t *msg)
 		     MACH_MSGH_BITS_REMOTE(msg->msgh_bits));
 	destroy_port(msg->msgh_voucher_port,
 		     MACH_MSGH_BITS_VOUCHER(msg->msgh_bits));
+	if (msg->msgh_bits & MACH_MSGH_BITS_COMPLEX)
+		destroy_body(msg);
 }

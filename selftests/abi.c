@@ -135,7 +135,7 @@ TEST_F(dev, features)
 	EXPECT_LT(1000, f.max_names);
 
 	memset(&f, 0, sizeof(f));
-	f.reserved[3] = 1;
+	f.reserved[2] = 1;
 	EXPECT_EQ(-1, ioctl(self->fd, MACHPORT_IOC_FEATURES, &f));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, MACHPORT_IOC_FEATURES, (void *)8));

@@ -75,8 +75,10 @@
 #define MACHPORT_RCV_PORT_CHANGED		0x10004006
 #define MACHPORT_RCV_INVALID_DATA		0x10004008
 #define MACHPORT_RCV_HEADER_ERROR		0x1000400b
+#define MACHPORT_RCV_BODY_ERROR			0x1000400c
 #define MACHPORT_RCV_INVALID_TRAILER		0x1000400f
 #define MACHPORT_MSG_IPC_SPACE			0x00002000
+#define MACHPORT_MSG_VM_SPACE			0x00001000
 #define MACHPORT_MSG_VM_KERNEL			0x00000400
 
 /* mach_msg_option_t */
@@ -153,6 +155,15 @@
 #define MACHPORT_MSG_TYPE_PORT_SEND		17
 #define MACHPORT_MSG_TYPE_PORT_SEND_ONCE	18
 
+/* Descriptor types and copy options */
+#define MACHPORT_MSG_PORT_DESCRIPTOR		0
+#define MACHPORT_MSG_OOL_DESCRIPTOR		1
+#define MACHPORT_MSG_OOL_PORTS_DESCRIPTOR	2
+#define MACHPORT_MSG_OOL_VOLATILE_DESCRIPTOR	3
+#define MACHPORT_MSG_GUARDED_PORT_DESCRIPTOR	4
+#define MACHPORT_MSG_PHYSICAL_COPY		0
+#define MACHPORT_MSG_VIRTUAL_COPY		1
+
 /* Trailer (format 0) */
 #define MACHPORT_TRAILER_FORMAT_0		0
 
@@ -227,14 +238,16 @@ struct machport_msg_trailer {
 /* Bits of machport_features.features */
 #define MACHPORT_FEAT_PORTS		(1ULL << 0)	/* the port-right ioctls */
 #define MACHPORT_FEAT_MSG		(1ULL << 1)	/* mach_msg, attributes */
+#define MACHPORT_FEAT_COMPLEX		(1ULL << 2)	/* descriptors, OOL */
 
 struct machport_features {
 	__u64 features;		/* out: MACHPORT_FEAT_* */
 	__u32 max_names;	/* out: names per IPC space */
 	__u32 max_msg_size;	/* out: bytes of inline message, header included */
 	__u32 qlimit_max;	/* out: largest queue limit */
-	__u32 reserved0;	/* must be 0 */
-	__u64 reserved[4];	/* must be 0 */
+	__u32 max_ool_ports;	/* out: port names in OOL arrays, per message */
+	__u64 max_ool_size;	/* out: OOL bytes per message */
+	__u64 reserved[3];	/* must be 0 */
 };
 
 /* ---- Port-right ioctls (mach_port_* calls, on the caller's space) ----- */
