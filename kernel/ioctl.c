@@ -6,7 +6,9 @@
  * Return convention (uapi/linux/machport.h): a negative errno for misuse
  * of the ioctl itself, otherwise the Mach code of the operation.
  */
+#include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -16,6 +18,7 @@
 #include "msg.h"
 #include "right.h"
 #include "space.h"
+#include "special.h"
 
 static long ioc_features(void __user *uarg)
 {
@@ -28,7 +31,7 @@ static long ioc_features(void __user *uarg)
 	    memchr_inv(f.reserved, 0, sizeof(f.reserved)))
 		return -EINVAL;
 	f.features = MACHPORT_FEAT_PORTS | MACHPORT_FEAT_MSG |
-		     MACHPORT_FEAT_COMPLEX;
+		     MACHPORT_FEAT_COMPLEX | MACHPORT_FEAT_SPECIAL;
 	f.max_ool_size = mp_max_ool_size;
 	f.max_ool_ports = mp_max_ool_ports;
 	f.max_names = mp_max_names;
@@ -230,6 +233,68 @@ static long ioc_set_attr(struct mp_space *space, void __user *uarg)
 					     a.count));
 }
 
+static long ioc_special(struct mp_space *space, void __user *uarg,
+			unsigned int cmd)
+{
+	struct machport_special_port a;
+	long kr;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.reserved || (cmd == MACHPORT_IOC_GET_SPECIAL && a.name))
+		return -EINVAL;
+	if (cmd == MACHPORT_IOC_SET_SPECIAL)
+		return WITH_SPACE(space, mp_special_set(space, a.which, a.name));
+	kr = WITH_SPACE(space, mp_special_get(space, a.which, &a.name));
+	if (kr == MACHPORT_KERN_SUCCESS && copy_to_user(uarg, &a, sizeof(a)))
+		return -EFAULT;
+	return kr;
+}
+
+/* Is @space's owner the caller's parent? */
+static bool owned_by_parent(struct mp_space *space)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = task_tgid(rcu_dereference(current->real_parent)) == space->owner;
+	rcu_read_unlock();
+	return ret;
+}
+
+static long ioc_inherit(struct mp_space *space, void __user *uarg)
+{
+	struct machport_inherit a;
+	struct mp_space *parent;
+	struct file *file;
+	long ret = -EPERM;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.reserved)
+		return -EINVAL;
+	file = fget(a.parent_fd);	/* stable across kernels, unlike fdget */
+	if (!file)
+		return -EBADF;
+	parent = mp_file_space(file);
+	if (!parent) {
+		ret = -EINVAL;
+	} else if (parent != space && owned_by_parent(parent)) {
+		/* Parent before child: the only place two spaces nest. */
+		mutex_lock(&parent->lock);
+		mutex_lock_nested(&space->lock, SINGLE_DEPTH_NESTING);
+		ret = MACHPORT_KERN_INVALID_TASK;
+		if (parent->active && space->active) {
+			mp_special_inherit(space, parent);
+			ret = MACHPORT_KERN_SUCCESS;
+		}
+		mutex_unlock(&space->lock);
+		mutex_unlock(&parent->lock);
+	}
+	fput(file);
+	return ret;
+}
+
 static long space_ioctl(struct mp_space *space, unsigned int cmd,
 			void __user *uarg)
 {
@@ -256,6 +321,11 @@ static long space_ioctl(struct mp_space *space, unsigned int cmd,
 		return ioc_set_attr(space, uarg);
 	case MACHPORT_IOC_MSG:
 		return ioc_msg(space, uarg);
+	case MACHPORT_IOC_GET_SPECIAL:
+	case MACHPORT_IOC_SET_SPECIAL:
+		return ioc_special(space, uarg, cmd);
+	case MACHPORT_IOC_INHERIT:
+		return ioc_inherit(space, uarg);
 	}
 	return -ENOIOCTLCMD;
 }

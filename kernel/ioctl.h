@@ -4,6 +4,9 @@
 
 struct file;
 
+struct mp_space;
+
 long mp_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+struct mp_space *mp_file_space(struct file *file);
 
 #endif /* MACHPORT_IOCTL_H */

@@ -40,6 +40,14 @@ MODULE_PARM_DESC(max_ool_ports,
 
 struct mp_stats mp_stats;
 
+static const struct file_operations mp_fops;
+
+/* The space behind @file if it is a /dev/mach descriptor, else NULL. */
+struct mp_space *mp_file_space(struct file *file)
+{
+	return file->f_op == &mp_fops ? file->private_data : NULL;
+}
+
 static int mp_open(struct inode *inode, struct file *file)
 {
 	struct mp_space *space = mp_space_create();

@@ -20,6 +20,7 @@
 #include "machport.h"
 #include "right.h"
 #include "space.h"
+#include "special.h"
 
 #define INITIAL_SIZE	64
 
@@ -305,6 +306,7 @@ void mp_space_teardown(struct mp_space *space)
 		return;
 	}
 	space->active = false;
+	mp_special_release(space);
 	for (i = MP_TASK_INDEX; i < space->size; i++)
 		if (space->table[i].type)
 			mp_right_destroy_entry(space, &space->table[i]);

@@ -6,6 +6,8 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 
+#include "machport.h"
+
 struct mp_port;
 struct pid;
 
@@ -64,6 +66,8 @@ struct mp_entry {
  * @nbuckets: a power of two.
  * @active: false once torn down.
  * @owner: the thread group that opened the device.
+ * @special: task special ports (send rights, one port reference each),
+ *	indexed by TASK_*_PORT; slot 0 and TASK_KERNEL_PORT are unused.
  * @ref: lifetime of the structure (the file holds one reference).
  */
 struct mp_space {
@@ -77,6 +81,7 @@ struct mp_space {
 	u32 nbuckets;
 	bool active;
 	struct pid *owner;
+	struct mp_port *special[MACHPORT_TASK_MAX_SPECIAL_PORT + 1];
 	struct kref ref;
 };
 

@@ -32,9 +32,30 @@ static void forget_in_child(void)
 		close(fd);
 }
 
+/*
+ * In a forked child: open the child's own space at once and let it
+ * inherit the parent's special ports (the bootstrap port...) through the
+ * descriptor the child inherited, then drop that descriptor.
+ */
+static void start_child_space(void)
+{
+	int parent = atomic_exchange(&dev_fd, -1);
+	struct machport_inherit in = { .parent_fd = parent };
+	int fd;
+
+	if (parent < 0)
+		return;
+	fd = open("/dev/" MACHPORT_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		ioctl(fd, MACHPORT_IOC_INHERIT, &in);
+		atomic_store(&dev_fd, fd);
+	}
+	close(parent);
+}
+
 static void install_atfork(void)
 {
-	pthread_atfork(NULL, NULL, forget_in_child);
+	pthread_atfork(NULL, NULL, start_child_space);
 }
 
 static void report_open_failure(int err)

@@ -41,6 +41,7 @@
 #define MACHPORT_KERN_FAILURE			5
 #define MACHPORT_KERN_RESOURCE_SHORTAGE		6
 #define MACHPORT_KERN_NOT_RECEIVER		7
+#define MACHPORT_KERN_NO_ACCESS			8
 #define MACHPORT_KERN_ALREADY_IN_SET		11
 #define MACHPORT_KERN_NOT_IN_SET		12
 #define MACHPORT_KERN_NAME_EXISTS		13
@@ -239,6 +240,7 @@ struct machport_msg_trailer {
 #define MACHPORT_FEAT_PORTS		(1ULL << 0)	/* the port-right ioctls */
 #define MACHPORT_FEAT_MSG		(1ULL << 1)	/* mach_msg, attributes */
 #define MACHPORT_FEAT_COMPLEX		(1ULL << 2)	/* descriptors, OOL */
+#define MACHPORT_FEAT_SPECIAL		(1ULL << 3)	/* special ports, inherit */
 
 struct machport_features {
 	__u64 features;		/* out: MACHPORT_FEAT_* */
@@ -342,6 +344,28 @@ struct machport_port_attr {
 	__u32 info[16];		/* in (set) / out (get) */
 };
 
+/* ---- Task special ports (task_get/set_special_port) -------------------- */
+#define MACHPORT_TASK_KERNEL_PORT	1
+#define MACHPORT_TASK_MAX_SPECIAL_PORT	11
+
+struct machport_special_port {
+	__u32 which;		/* in: TASK_*_PORT */
+	__u32 name;		/* set: in, a send right or NULL;
+				 * get: out, a new send right's name */
+	__u64 reserved;		/* must be 0 */
+};
+
+/*
+ * A forked child's library calls this on its new descriptor with the
+ * descriptor it inherited from its parent: the child's space gets send
+ * rights to the parent's special ports, as a macOS child inherits them.
+ * Only the parent's own space can be inherited from (-EPERM otherwise).
+ */
+struct machport_inherit {
+	__s32 parent_fd;	/* in */
+	__u32 reserved;		/* must be 0 */
+};
+
 #define MACHPORT_IOC_MAGIC	0xBA
 
 #define MACHPORT_IOC_VERSION		_IO(MACHPORT_IOC_MAGIC, 0x00)
@@ -358,5 +382,8 @@ struct machport_port_attr {
 #define MACHPORT_IOC_PORT_GET_ATTR	_IOWR(MACHPORT_IOC_MAGIC, 0x19, struct machport_port_attr)
 #define MACHPORT_IOC_PORT_SET_ATTR	_IOW(MACHPORT_IOC_MAGIC, 0x1a, struct machport_port_attr)
 #define MACHPORT_IOC_MSG		_IOW(MACHPORT_IOC_MAGIC, 0x20, struct machport_msg)
+#define MACHPORT_IOC_GET_SPECIAL	_IOWR(MACHPORT_IOC_MAGIC, 0x30, struct machport_special_port)
+#define MACHPORT_IOC_SET_SPECIAL	_IOW(MACHPORT_IOC_MAGIC, 0x31, struct machport_special_port)
+#define MACHPORT_IOC_INHERIT		_IOW(MACHPORT_IOC_MAGIC, 0x32, struct machport_inherit)
 
 #endif /* _UAPI_LINUX_MACHPORT_H */

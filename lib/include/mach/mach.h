@@ -24,6 +24,7 @@
 #include <mach/mach_init.h>
 #include <mach/mach_traps.h>
 #include <mach/task_special_ports.h>
+#include <mach/task.h>
 #include <mach/vm_types.h>
 #include <mach/vm_prot.h>
 #include <mach/vm_statistics.h>
