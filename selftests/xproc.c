@@ -354,7 +354,20 @@ static void *stress_server(void *p)
 	return NULL;
 }
 
-TEST(stress_rpc)
+FIXTURE(stress) {
+	int unused;
+};
+
+FIXTURE_SETUP(stress)
+{
+}
+
+FIXTURE_TEARDOWN(stress)
+{
+}
+
+/* Minutes on the debug kernel (KASAN, lockdep) under emulation. */
+TEST_F_TIMEOUT(stress, rpc, 900)
 {
 	enum { CLIENTS = 4, THREADS = 2 };
 	int rounds = getenv("MACHPORT_STRESS_ROUNDS") ? atoi(getenv("MACHPORT_STRESS_ROUNDS")) : 10000;
