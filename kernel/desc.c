@@ -10,8 +10,10 @@
  * memory into the receiver, names the rights, and rewrites the
  * descriptors in place.
  */
+#include <linux/highmem.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -116,10 +118,52 @@ int mp_desc_parse(struct mp_kmsg *kmsg)
 	return MACHPORT_MSG_SUCCESS;
 }
 
+/*
+ * Large regions: one copy into the pages of an unlinked shmem file; the
+ * receiver maps that file privately, so its reads cost no second copy and
+ * its writes copy only the pages written. Small ones: a kernel buffer and
+ * one copy each way, cheaper than creating a file.
+ */
+#define SHMEM_MIN	(64U << 10)
+
+static int copyin_ool_pages(struct mp_kdesc *d)
+{
+	const char __user *src = u64_to_user_ptr(d->uaddr);
+	u32 done, chunk;
+
+	d->file = shmem_file_setup("machport-ool", d->count, VM_NORESERVE);
+	if (IS_ERR(d->file)) {
+		d->file = NULL;
+		return MACHPORT_SEND_NO_BUFFER;
+	}
+	for (done = 0; done < d->count; done += chunk) {
+		struct page *page;
+		void *dst;
+		unsigned long left;
+
+		chunk = min_t(u32, PAGE_SIZE, d->count - done);
+		page = shmem_read_mapping_page(d->file->f_mapping,
+					       done >> PAGE_SHIFT);
+		if (IS_ERR(page))
+			return MACHPORT_SEND_NO_BUFFER;
+		dst = kmap_local_page(page);
+		left = copy_from_user(dst, src + done, chunk);
+		kunmap_local(dst);
+		set_page_dirty(page);
+		put_page(page);
+		if (left)
+			return MACHPORT_SEND_INVALID_MEMORY;
+		cond_resched();
+	}
+	return MACHPORT_MSG_SUCCESS;
+}
+
 static int copyin_ool(struct mp_kdesc *d)
 {
 	if (!d->count)
 		return MACHPORT_MSG_SUCCESS;
+	if (d->count >= SHMEM_MIN)
+		return copyin_ool_pages(d);
 	d->mem = kvmalloc(d->count, GFP_KERNEL_ACCOUNT);
 	if (!d->mem)
 		return MACHPORT_SEND_NO_BUFFER;
@@ -309,16 +353,19 @@ u32 mp_desc_rights(struct mp_kmsg *kmsg)
 	return n;
 }
 
-/* New anonymous memory in the receiver, as vm_allocate() gives. */
-static int map_for(u64 bytes, u64 *addrp)
+/*
+ * New memory in the receiver: anonymous, as vm_allocate() gives, or a
+ * private mapping of the message's shmem file.
+ */
+static int map_for(struct file *file, u64 bytes, u64 *addrp)
 {
 	unsigned long addr;
 
 	*addrp = 0;
 	if (!bytes)
 		return 0;
-	addr = vm_mmap(NULL, 0, PAGE_ALIGN(bytes), PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	addr = vm_mmap(file, 0, PAGE_ALIGN(bytes), PROT_READ | PROT_WRITE,
+		       file ? MAP_PRIVATE : MAP_PRIVATE | MAP_ANONYMOUS, 0);
 	if (IS_ERR_VALUE(addr))
 		return -ENOMEM;
 	*addrp = addr;
@@ -351,9 +398,11 @@ static int map_memory(struct mp_kmsg *kmsg, u64 *addrs)
 
 		if (d->type == MACHPORT_MSG_PORT_DESCRIPTOR)
 			continue;
-		if (map_for(ports ? (u64)d->count * sizeof(u32) : d->count,
+		struct file *file = ports ? NULL : d->file;
+
+		if (map_for(file, ports ? (u64)d->count * sizeof(u32) : d->count,
 			    &addrs[i]) ||
-		    (!ports && d->count &&
+		    (!ports && !file && d->count &&
 		     copy_to_user(u64_to_user_ptr(addrs[i]), d->mem, d->count))) {
 			unmap_all(kmsg, addrs, i + 1);
 			return MACHPORT_RCV_BODY_ERROR | MACHPORT_MSG_VM_SPACE;
@@ -509,10 +558,17 @@ void mp_desc_free(struct mp_kmsg *kmsg)
 	for (i = 0; i < kmsg->ndesc; i++) {
 		struct mp_kdesc *d = &kmsg->desc[i];
 
-		if (d->type == MACHPORT_MSG_OOL_PORTS_DESCRIPTOR)
+		switch (d->type) {
+		case MACHPORT_MSG_PORT_DESCRIPTOR:
+			break;
+		case MACHPORT_MSG_OOL_PORTS_DESCRIPTOR:
 			kvfree(d->ports);
-		else if (d->type != MACHPORT_MSG_PORT_DESCRIPTOR)
+			break;
+		default:
 			kvfree(d->mem);
+			if (d->file)
+				fput(d->file);
+		}
 	}
 	kvfree(kmsg->desc);
 	kmsg->desc = NULL;

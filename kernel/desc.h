@@ -23,7 +23,9 @@ struct mp_space;
  * @uaddr: the sender's address (OOL, OOL ports)
  * @port: port descriptor: the right, NULL or MP_PORT_DEAD
  * @ports: OOL ports: the rights (NULL or MP_PORT_DEAD entries allowed)
- * @mem: OOL: the bytes, copied at send time
+ * @mem: OOL: the bytes, copied at send time (small regions)
+ * @file: OOL: the bytes in an unlinked shmem file (large regions), which
+ *	the receiver maps copy-on-write instead of copying them again
  * @rights_in: the rights were taken from the sender's space
  */
 struct mp_kdesc {
@@ -39,6 +41,7 @@ struct mp_kdesc {
 		struct mp_port **ports;
 		void *mem;
 	};
+	struct file *file;
 	bool rights_in;
 };
 
