@@ -342,6 +342,38 @@ TEST(ool_errors)
 	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, p));
 }
 
+/* Counts and sizes chosen to overflow 32-bit arithmetic. */
+TEST(overflowing_counts)
+{
+	mach_port_t p = new_port();
+	struct {
+		mach_msg_header_t header;
+		mach_msg_body_t body;
+		mach_msg_ool_descriptor_t ool[2];
+	} m;
+
+	memset(&m, 0, sizeof(m));
+	m.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+	m.header.msgh_remote_port = p;
+	m.body.msgh_descriptor_count = 0xffffffff;
+	KR_EQ(MACH_SEND_MSG_TOO_SMALL, mach_msg(&m.header, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0));
+	m.body.msgh_descriptor_count = 0x15555556;	/* x12 wraps to 8 */
+	KR_EQ(MACH_SEND_MSG_TOO_SMALL, mach_msg(&m.header, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0));
+	m.body.msgh_descriptor_count = 2;
+	m.ool[0].type = m.ool[1].type = MACH_MSG_OOL_DESCRIPTOR;
+	m.ool[0].size = m.ool[1].size = 0x80000000;	/* sum wraps to 0 */
+	m.ool[0].address = m.ool[1].address = (void *)4096;
+	KR_EQ(MACH_SEND_TOO_LARGE, mach_msg(&m.header, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0));
+	m.ool[1].type = MACH_MSG_OOL_PORTS_DESCRIPTOR;
+	m.ool[1].size = 0x40000001;	/* count x 4 wraps */
+	m.ool[1].pad1 = MACH_MSG_TYPE_COPY_SEND;	/* the disposition byte */
+	m.ool[0].size = 0;
+	KR_EQ(MACH_SEND_TOO_LARGE, mach_msg(&m.header, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0));
+	EXPECT_EQ(0u, status_of(p).mps_msgcount);
+	EXPECT_EQ(0u, status_of(p).mps_mscount);
+	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, p));
+}
+
 TEST(ool_ports)
 {
 	mach_port_t p = new_port(), q[4];

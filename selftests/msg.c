@@ -204,6 +204,21 @@ TEST(send_errors)
 	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, p));
 }
 
+TEST(unknown_options)
+{
+	mach_port_t p = new_port();
+	struct rcv_buf b;
+
+	KR_EQ(MACH_SEND_INVALID_OPTIONS, send_simple(p, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 1, "x", 0x00000200, 0));
+	KR_EQ(MACH_SEND_INVALID_OPTIONS, send_simple(p, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 1, "x", 0x00400000, 0));
+	KR_EQ(MACH_RCV_INVALID_DATA, receive(p, &b, 0x00002000, 0));
+	/* hints without an effect here are accepted */
+	KR_EQ(MACH_MSG_SUCCESS, send_simple(p, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 1, "x", MACH_SEND_NOIMPORTANCE | MACH_SEND_SYNC_OVERRIDE, 0));
+	KR_EQ(MACH_MSG_SUCCESS, receive(p, &b, MACH_RCV_VOUCHER | MACH_RCV_TIMEOUT, 0));
+	EXPECT_EQ(0u, status_of(p).mps_msgcount);
+	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, p));
+}
+
 TEST(sizes)
 {
 	mach_port_t p = new_port();
