@@ -48,11 +48,12 @@ static long ioc_features(void __user *uarg)
  * KERN_INVALID_TASK, as a call on a dead task does on macOS.
  */
 #define WITH_SPACE(space, op) ({					\
+	struct mp_space *__sp = (space);				\
 	long __ret = MACHPORT_KERN_INVALID_TASK;			\
-	mutex_lock(&(space)->lock);					\
-	if ((space)->active)						\
+	mutex_lock(&__sp->lock);					\
+	if (__sp->active)						\
 		__ret = (op);						\
-	mutex_unlock(&(space)->lock);					\
+	mutex_unlock(&__sp->lock);					\
 	__ret;								\
 })
 

@@ -136,10 +136,10 @@ int mp_kmsg_cache_init(void)
 {
 	/* Only the inline message bytes are ever copied to or from user. */
 	kmsg_cache = kmem_cache_create_usercopy("mp_kmsg",
-				sizeof(struct mp_kmsg) + MP_KMSG_INLINE, 0,
-				SLAB_ACCOUNT,
-				offsetof(struct mp_kmsg, inline_data),
-				MP_KMSG_INLINE, NULL);
+						sizeof(struct mp_kmsg) + MP_KMSG_INLINE,
+						0, SLAB_ACCOUNT,
+						offsetof(struct mp_kmsg, inline_data),
+						MP_KMSG_INLINE, NULL);
 	return kmsg_cache ? 0 : -ENOMEM;
 }
 

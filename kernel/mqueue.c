@@ -65,6 +65,7 @@ static void deliver(struct mp_port *port, struct mp_kmsg *kmsg)
 	struct wake_key key = { .kmsg = kmsg };
 
 	lockdep_assert_held(&port->lock);
+	/* Waiters join and leave under port->lock, which we hold. */
 	if (waitqueue_active(&port->rcv_wait)) {
 		__wake_up_sync_key(&port->rcv_wait, TASK_INTERRUPTIBLE, &key);
 		if (key.taken) {
@@ -78,9 +79,12 @@ static void deliver(struct mp_port *port, struct mp_kmsg *kmsg)
 
 static bool has_room(struct mp_port *port, struct mp_kmsg *kmsg)
 {
-	return port->msgcount < port->qlimit ||
-	       kmsg->dest_msgt == MACHPORT_MSG_TYPE_PORT_SEND_ONCE ||
-	       waitqueue_active(&port->rcv_wait);
+	lockdep_assert_held(&port->lock);
+	if (port->msgcount < port->qlimit ||
+	    kmsg->dest_msgt == MACHPORT_MSG_TYPE_PORT_SEND_ONCE)
+		return true;
+	/* Waiters join and leave under port->lock, which we hold. */
+	return waitqueue_active(&port->rcv_wait);
 }
 
 /**

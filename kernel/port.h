@@ -44,7 +44,7 @@ struct mp_space;
  */
 struct mp_port {
 	struct kref ref;
-	spinlock_t lock;
+	spinlock_t lock;	/* see the kernel-doc above */
 	bool active;
 	bool kobject;
 	struct mp_space *receiver;

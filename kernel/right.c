@@ -504,10 +504,11 @@ void mp_right_release_transit(struct mp_port *port, u32 msgt,
 	if (msgt == MP_MSGT_PORT_RECEIVE) {
 		mp_port_transit_end(port);
 		mp_port_kill(port, reap);
-	} else if (msgt == MP_MSGT_PORT_SEND)
+	} else if (msgt == MP_MSGT_PORT_SEND) {
 		mp_port_release_send(port);
-	else
+	} else {
 		mp_port_release_send_once(port);
+	}
 	mp_port_put(port);
 }
 

@@ -95,7 +95,7 @@ static int grow(struct mp_space *space, u32 want)
 	space->table = table;
 	space->buckets = buckets;
 	space->nbuckets = nbuckets;
-	for (i = max(space->size, (u32)MP_FIRST_INDEX); i < new_size; i++) {
+	for (i = max_t(u32, space->size, MP_FIRST_INDEX); i < new_size; i++) {
 		table[i].gen = MP_GEN_ROLL;
 		free_list_append(space, i);
 	}

@@ -71,7 +71,7 @@ struct mp_entry {
  * @ref: lifetime of the structure (the file holds one reference).
  */
 struct mp_space {
-	struct mutex lock;
+	struct mutex lock;	/* see the kernel-doc above */
 	struct mp_entry *table;
 	u32 size;
 	u32 used;
