@@ -31,7 +31,8 @@ static long ioc_features(void __user *uarg)
 	    memchr_inv(f.reserved, 0, sizeof(f.reserved)))
 		return -EINVAL;
 	f.features = MACHPORT_FEAT_PORTS | MACHPORT_FEAT_MSG |
-		     MACHPORT_FEAT_COMPLEX | MACHPORT_FEAT_SPECIAL;
+		     MACHPORT_FEAT_COMPLEX | MACHPORT_FEAT_SPECIAL |
+		     MACHPORT_FEAT_PSET;
 	f.max_ool_size = mp_max_ool_size;
 	f.max_ool_ports = mp_max_ool_ports;
 	f.max_names = mp_max_names;
@@ -296,6 +297,43 @@ static long ioc_inherit(struct mp_space *space, void __user *uarg)
 	return ret;
 }
 
+static long ioc_member(struct mp_space *space, void __user *uarg)
+{
+	struct machport_member a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.reserved || a.op > MACHPORT_MEMBER_EXTRACT)
+		return -EINVAL;
+	return WITH_SPACE(space, mp_right_members(space, a.op, a.name, a.pset));
+}
+
+static long ioc_set_status(struct mp_space *space, void __user *uarg)
+{
+	struct machport_set_status a;
+	u32 cap, *buf;
+	long kr;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	cap = min(a.count, mp_max_names);
+	buf = kvmalloc_array(max(cap, 1U), sizeof(u32), GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return -ENOMEM;
+	kr = WITH_SPACE(space, mp_right_set_status(space, a.name, buf, &cap));
+	if (kr == MACHPORT_KERN_SUCCESS) {
+		u32 n = min(cap, a.count);
+
+		a.count = cap;
+		if (copy_to_user(u64_to_user_ptr(a.names), buf,
+				 n * sizeof(u32)) ||
+		    copy_to_user(uarg, &a, sizeof(a)))
+			kr = -EFAULT;
+	}
+	kvfree(buf);
+	return kr;
+}
+
 static long space_ioctl(struct mp_space *space, unsigned int cmd,
 			void __user *uarg)
 {
@@ -327,6 +365,10 @@ static long space_ioctl(struct mp_space *space, unsigned int cmd,
 		return ioc_special(space, uarg, cmd);
 	case MACHPORT_IOC_INHERIT:
 		return ioc_inherit(space, uarg);
+	case MACHPORT_IOC_MEMBER:
+		return ioc_member(space, uarg);
+	case MACHPORT_IOC_SET_STATUS:
+		return ioc_set_status(space, uarg);
 	}
 	return -ENOIOCTLCMD;
 }

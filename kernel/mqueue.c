@@ -19,18 +19,22 @@
 #include "machport.h"
 #include "mqueue.h"
 #include "port.h"
+#include "pset.h"
 #include "space.h"
 
 struct mp_waiter {
 	wait_queue_entry_t wq;
 	u32 max_size;
 	struct mp_kmsg *kmsg;	/* handed off by a sender */
-	int status;		/* set when the port died or moved */
+	struct mp_port *from;	/* ...from this port (a reference) */
+	u32 local_name;		/* ...which the receiver names so */
+	int status;		/* set when the port or set died or moved */
 };
 
 /* Key passed to the waiters' wake function. */
 struct wake_key {
 	struct mp_kmsg *kmsg;	/* message to hand off, or NULL */
+	struct mp_port *from;	/* its port */
 	int status;		/* status to give every waiter, or 0 */
 	bool taken;
 };
@@ -45,10 +49,25 @@ static int waiter_wake(wait_queue_entry_t *wq, unsigned int mode, int flags,
 		w->status = k->status;
 	} else if (k->kmsg && !k->taken && k->kmsg->size <= w->max_size) {
 		w->kmsg = k->kmsg;
+		w->from = k->from;
+		w->local_name = k->from->rcv_name;
+		mp_port_get(k->from);
 		k->taken = true;
 	}
 	list_del_init(&wq->entry);
 	return default_wake_function(wq, mode, flags, NULL);
+}
+
+/* Hand @kmsg to a receiver waiting on @wq, if one takes it. */
+static bool handoff(wait_queue_head_t *wq, struct mp_port *port,
+		    struct mp_kmsg *kmsg)
+{
+	struct wake_key key = { .kmsg = kmsg, .from = port };
+
+	__wake_up_sync_key(wq, TASK_INTERRUPTIBLE, &key);
+	if (key.taken)
+		kmsg->seqno = port->seqno++;
+	return key.taken;
 }
 
 static void dequeued(struct mp_port *port, struct mp_kmsg *kmsg)
@@ -57,24 +76,80 @@ static void dequeued(struct mp_port *port, struct mp_kmsg *kmsg)
 	kmsg->seqno = port->seqno++;
 	if (port->msgcount-- <= port->qlimit)
 		wake_up_interruptible(&port->snd_wait);
+	if (!port->msgcount)
+		mp_pset_unmark_ready(port);
 }
 
-/* Hand @kmsg to a waiting receiver, or queue it and wake one. */
+/*
+ * Hand @kmsg to a receiver waiting on the port or on one of its sets, or
+ * queue it, tell its sets and wake one receiver of each.
+ */
 static void deliver(struct mp_port *port, struct mp_kmsg *kmsg)
 {
-	struct wake_key key = { .kmsg = kmsg };
+	struct mp_member *mb;
+	bool taken = false;
 
 	lockdep_assert_held(&port->lock);
 	/* Waiters join and leave under port->lock, which we hold. */
-	if (waitqueue_active(&port->rcv_wait)) {
-		__wake_up_sync_key(&port->rcv_wait, TASK_INTERRUPTIBLE, &key);
-		if (key.taken) {
-			kmsg->seqno = port->seqno++;
+	if (waitqueue_active(&port->rcv_wait) &&
+	    handoff(&port->rcv_wait, port, kmsg))
+		return;
+	list_for_each_entry(mb, &port->memberships, in_port) {
+		spin_lock(&mb->set->lock);
+		/* A set's waiters join and leave under its lock. */
+		if (waitqueue_active(&mb->set->rcv_wait))
+			taken = handoff(&mb->set->rcv_wait, port, kmsg);
+		spin_unlock(&mb->set->lock);
+		if (taken)
 			return;
-		}
 	}
 	list_add_tail(&kmsg->link, &port->messages);
 	port->msgcount++;
+	mp_pset_mark_ready(port);
+}
+
+/* The member of @set in @mb holds messages; the set's lock is held. */
+void mp_mqueue_set_ready(struct mp_pset *set, struct mp_member *mb)
+{
+	struct wake_key key = { };
+
+	lockdep_assert_held(&set->lock);
+	if (list_empty(&mb->ready))
+		list_add_tail(&mb->ready, &set->ready);
+	__wake_up(&set->rcv_wait, TASK_INTERRUPTIBLE, 1, &key);
+}
+
+void mp_pset_mark_ready(struct mp_port *port)
+{
+	struct mp_member *mb;
+
+	lockdep_assert_held(&port->lock);
+	list_for_each_entry(mb, &port->memberships, in_port) {
+		spin_lock(&mb->set->lock);
+		mp_mqueue_set_ready(mb->set, mb);
+		spin_unlock(&mb->set->lock);
+	}
+}
+
+void mp_pset_unmark_ready(struct mp_port *port)
+{
+	struct mp_member *mb;
+
+	lockdep_assert_held(&port->lock);
+	list_for_each_entry(mb, &port->memberships, in_port) {
+		spin_lock(&mb->set->lock);
+		list_del_init(&mb->ready);
+		spin_unlock(&mb->set->lock);
+	}
+}
+
+/* The set died or lost its last member: its receivers must look again. */
+void mp_mqueue_set_changed(struct mp_pset *set)
+{
+	struct wake_key key = { .status = MACHPORT_RCV_PORT_CHANGED };
+
+	lockdep_assert_held(&set->lock);
+	__wake_up(&set->rcv_wait, TASK_INTERRUPTIBLE, 0, &key);
 }
 
 static bool has_room(struct mp_port *port, struct mp_kmsg *kmsg)
@@ -203,6 +278,7 @@ int mp_mqueue_receive(struct mp_port *port, struct mp_rcv_req *req,
 			list_del_init(&w.wq.entry);
 		if (w.kmsg) {
 			*kmsgp = w.kmsg;
+			mp_port_put(w.from);	/* it is @port */
 			ret = MACHPORT_MSG_SUCCESS;
 			break;
 		}
@@ -212,6 +288,99 @@ int mp_mqueue_receive(struct mp_port *port, struct mp_rcv_req *req,
 		}
 	}
 	spin_unlock(&port->lock);
+	if (*kmsgp) {
+		mp_port_get(port);
+		req->from = port;
+		req->local_name = req->name;
+	}
+	return ret;
+}
+
+/* Try one member of a set: -EAGAIN when it had nothing after all. */
+static int take_from_member(struct mp_port *port, struct mp_rcv_req *req,
+			    struct mp_kmsg **kmsgp)
+{
+	int ret;
+
+	spin_lock(&port->lock);
+	ret = port->active ? try_dequeue(port, req, kmsgp) : -EAGAIN;
+	if (ret != -EAGAIN) {
+		req->from = port;
+		req->local_name = port->rcv_name;
+	}
+	spin_unlock(&port->lock);
+	return ret;
+}
+
+/**
+ * mp_mqueue_receive_set() - take the next message from any member of a set
+ * @set: a port set of @req->space
+ * @req: the receiver's limits and wait; on return with a message (or
+ *	MACH_RCV_TOO_LARGE), @req->from is the member (with a reference)
+ *	and @req->local_name its name
+ * @kmsgp: as for mp_mqueue_receive()
+ *
+ * Members are served round robin: the member served goes to the back of
+ * the ready list, so a busy member cannot starve the others.
+ */
+int mp_mqueue_receive_set(struct mp_pset *set, struct mp_rcv_req *req,
+			  struct mp_kmsg **kmsgp)
+{
+	struct mp_waiter w = { .max_size = req->max_size };
+	long timeout = req->timeout;
+	struct mp_member *mb;
+	struct mp_port *port;
+	int ret;
+
+	*kmsgp = NULL;
+	init_waitqueue_func_entry(&w.wq, waiter_wake);
+	w.wq.private = current;
+	w.wq.flags |= WQ_FLAG_EXCLUSIVE;
+	spin_lock(&set->lock);
+	for (;;) {
+		ret = MACHPORT_RCV_PORT_CHANGED;
+		if (!set->active)
+			break;
+		mb = list_first_entry_or_null(&set->ready, struct mp_member,
+					      ready);
+		if (mb) {
+			list_move_tail(&mb->ready, &set->ready);
+			port = mb->port;
+			mp_port_get(port);
+			spin_unlock(&set->lock);
+			ret = take_from_member(port, req, kmsgp);
+			if (ret != -EAGAIN)
+				return ret;	/* the reference is req->from's */
+			mp_port_put(port);
+			spin_lock(&set->lock);
+			continue;
+		}
+		ret = MACHPORT_RCV_TIMED_OUT;
+		if (!timeout)
+			break;
+		ret = MACHPORT_RCV_INTERRUPTED;
+		if (signal_pending(current))
+			break;
+		__add_wait_queue_entry_tail(&set->rcv_wait, &w.wq);
+		set_current_state(TASK_INTERRUPTIBLE);
+		spin_unlock(&set->lock);
+		timeout = schedule_timeout(timeout);
+		spin_lock(&set->lock);
+		if (!list_empty(&w.wq.entry))
+			list_del_init(&w.wq.entry);
+		if (w.kmsg) {
+			*kmsgp = w.kmsg;
+			req->from = w.from;
+			req->local_name = w.local_name;
+			ret = MACHPORT_MSG_SUCCESS;
+			break;
+		}
+		if (w.status) {
+			ret = w.status;
+			break;
+		}
+	}
+	spin_unlock(&set->lock);
 	return ret;
 }
 

@@ -20,6 +20,7 @@
 #include "mqueue.h"
 #include "msg.h"
 #include "port.h"
+#include "pset.h"
 #include "right.h"
 #include "space.h"
 
@@ -206,14 +207,15 @@ static int msg_send(struct mp_space *space, const struct machport_msg *a)
 	return ret;
 }
 
-/* Look up the receive right; a reference on its port comes back. */
-static int rcv_lookup(struct mp_space *space, u32 name, struct mp_port **pp)
+/* Look up the receive right or port set; a reference comes back. */
+static int rcv_lookup(struct mp_space *space, u32 name, struct mp_port **pp,
+		      struct mp_pset **sp)
 {
 	int ret = MACHPORT_RCV_INVALID_NAME;
 
 	mutex_lock(&space->lock);
 	if (space->active)
-		ret = mp_right_receive_port(space, name, pp);
+		ret = mp_right_receive_object(space, name, pp, sp);
 	mutex_unlock(&space->lock);
 	return ret;
 }
@@ -286,31 +288,40 @@ static int msg_receive(struct mp_space *space, const struct machport_msg *a)
 	};
 	struct mp_kmsg *kmsg;
 	struct mp_port *port;
+	struct mp_pset *set;
 	int ret;
 
 	if (MACHPORT_RCV_TRAILER_TYPE(a->option) != MACHPORT_TRAILER_FORMAT_0)
 		return MACHPORT_RCV_INVALID_TRAILER;
 	req.max_size = a->rcv_size > trailer_size ? a->rcv_size - trailer_size : 0;
-	ret = rcv_lookup(space, a->rcv_name, &port);
+	ret = rcv_lookup(space, a->rcv_name, &port, &set);
 	if (ret)
 		return ret;
-	ret = mp_mqueue_receive(port, &req, &kmsg);
+	if (set)
+		ret = mp_mqueue_receive_set(set, &req, &kmsg);
+	else
+		ret = mp_mqueue_receive(port, &req, &kmsg);
 	if (ret == MACHPORT_RCV_TOO_LARGE)
 		ret = too_large(kmsg, a, req.too_large_size + trailer_size);
 	if (ret)
 		goto out;
 	ret = mp_desc_copyout(space, kmsg);
 	if (!ret)
-		ret = copyout_header(space, kmsg, a->rcv_name);
+		ret = copyout_header(space, kmsg, req.local_name);
 	if (!ret)
 		ret = copyout_msg(kmsg, a, trailer_size,
-				  READ_ONCE(port->context));
+				  READ_ONCE(req.from->context));
 	if (ret)
 		mp_kmsg_destroy(kmsg);
 	else
 		mp_kmsg_free(kmsg);
 out:
-	mp_port_put(port);
+	if (req.from)
+		mp_port_put(req.from);
+	if (set)
+		mp_pset_put(set);
+	else
+		mp_port_put(port);
 	return ret;
 }
 

@@ -26,6 +26,7 @@ struct mp_port *mp_port_create(struct mp_space *receiver, u32 name)
 	port->rcv_name = name;
 	port->qlimit = MACHPORT_QLIMIT_DEFAULT;
 	INIT_LIST_HEAD(&port->messages);
+	INIT_LIST_HEAD(&port->memberships);
 	init_waitqueue_head(&port->rcv_wait);
 	init_waitqueue_head(&port->snd_wait);
 	port->id = atomic64_inc_return(&next_port_id);

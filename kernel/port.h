@@ -34,6 +34,7 @@ struct mp_space;
  * @id: stable identifier shown by introspection; never a kernel address.
  * @transit_dest: while the receive right travels in a message, the port
  *	whose queue that message is on (a reference); under mp_transit_lock.
+ * @memberships: struct mp_member.in_port, one per set the port is in.
  * @messages: queued messages (struct mp_kmsg), oldest first.
  * @msgcount: number of messages on @messages.
  * @rcv_wait: receivers blocked in mach_msg on this port (struct
@@ -57,6 +58,7 @@ struct mp_port {
 	u64 context;
 	u64 id;
 	struct mp_port *transit_dest;
+	struct list_head memberships;
 	struct list_head messages;
 	u32 msgcount;
 	wait_queue_head_t rcv_wait;

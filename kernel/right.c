@@ -14,6 +14,7 @@
 #include "kmsg.h"
 #include "machport.h"
 #include "port.h"
+#include "pset.h"
 #include "right.h"
 #include "space.h"
 
@@ -69,13 +70,17 @@ static struct mp_entry *lookup(struct mp_space *space, u32 name)
 	return e;
 }
 
-/* The entry lost its last right: give the port reference and slot back. */
+/* The entry lost its last right: give the object reference and slot back. */
 static void entry_release(struct mp_space *space, struct mp_entry *e)
 {
 	struct mp_port *port = e->port;
+	struct mp_pset *set = e->pset;
+	bool is_set = e->type & T_PORT_SET;
 
 	mp_space_free(space, e);
-	if (port)
+	if (is_set)
+		mp_pset_destroy(set);
+	else if (port)
 		mp_port_put(port);
 }
 
@@ -102,6 +107,7 @@ static void drop_receive(struct mp_space *space, struct mp_entry *e)
 {
 	struct mp_port *port = e->port;
 
+	mp_pset_remove_all(port);
 	mp_port_destroy(port);
 	if (e->type & T_SEND) {
 		mp_port_release_send(port);
@@ -168,6 +174,7 @@ static int allocate_entry(struct mp_space *space, u32 flags, u32 *name,
 int mp_right_allocate(struct mp_space *space, u32 right, u32 flags, u32 *name)
 {
 	struct mp_entry *e;
+	struct mp_pset *set = NULL;
 	struct mp_port *port = NULL;
 	int kr;
 
@@ -180,22 +187,27 @@ int mp_right_allocate(struct mp_space *space, u32 right, u32 flags, u32 *name)
 	/* XNU ignores the chosen name of a dead name and picks one. */
 	if (right == MACHPORT_RIGHT_DEAD_NAME)
 		flags &= ~MACHPORT_ALLOCATE_NAME;
-	/* Port sets arrive with their own issue; refuse them honestly. */
-	if (right == MACHPORT_RIGHT_PORT_SET)
-		return MACHPORT_KERN_INVALID_VALUE;
-
 	if (right == MACHPORT_RIGHT_RECEIVE) {
 		port = mp_port_create(space, 0);
 		if (!port)
+			return MACHPORT_KERN_RESOURCE_SHORTAGE;
+	} else if (right == MACHPORT_RIGHT_PORT_SET) {
+		set = mp_pset_create();
+		if (!set)
 			return MACHPORT_KERN_RESOURCE_SHORTAGE;
 	}
 	kr = allocate_entry(space, flags, name, &e);
 	if (kr) {
 		if (port)
 			mp_port_put(port);
+		if (set)
+			mp_pset_put(set);
 		return kr;
 	}
-	if (port) {
+	if (set) {
+		e->type = T_PORT_SET;
+		e->pset = set;
+	} else if (port) {
 		e->type = T_RECEIVE;
 		e->port = port;
 		mp_port_set_receiver(port, space, *name);
@@ -436,6 +448,7 @@ static struct mp_port *copyin_commit(struct mp_space *space,
 	mp_port_get(port);
 	switch (disp) {
 	case MACHPORT_MSG_TYPE_MOVE_RECEIVE:
+		mp_pset_remove_all(port);
 		mp_port_clear_receiver(port);
 		e->type &= ~T_RECEIVE;
 		if (!(e->type & T_SEND))
@@ -862,6 +875,27 @@ int mp_right_copyin_header(struct mp_space *space, struct mp_header_rights *h)
 	return MACHPORT_MSG_SUCCESS;
 }
 
+/*
+ * What mach_msg() receives from: the port of a receive right or a port
+ * set, with a reference (exactly one of *portp, *setp is set).
+ */
+int mp_right_receive_object(struct mp_space *space, u32 name,
+			    struct mp_port **portp, struct mp_pset **setp)
+{
+	struct mp_entry *e;
+
+	lockdep_assert_held(&space->lock);
+	*portp = NULL;
+	*setp = NULL;
+	e = name_valid(name) ? lookup(space, name) : NULL;
+	if (e && (e->type & T_PORT_SET)) {
+		kref_get(&e->pset->ref);
+		*setp = e->pset;
+		return MACHPORT_MSG_SUCCESS;
+	}
+	return mp_right_receive_port(space, name, portp);
+}
+
 /* The port of the receive right @name, with a reference. */
 int mp_right_receive_port(struct mp_space *space, u32 name,
 			  struct mp_port **portp)
@@ -887,4 +921,80 @@ void mp_right_drop_used(struct mp_port *port, u32 msgt)
 	else
 		mp_port_release_send_once(port);
 	mp_port_put(port);
+}
+
+/* ---- Port-set membership ----------------------------------------------- */
+
+static int member_lookup(struct mp_space *space, u32 name, u32 pset,
+			 struct mp_entry **me, struct mp_entry **se)
+{
+	*me = lookup(space, name);
+	*se = NULL;
+	if (!*me)
+		return MACHPORT_KERN_INVALID_NAME;
+	if (pset != MACHPORT_NAME_NULL) {
+		*se = lookup(space, pset);
+		if (!*se)
+			return MACHPORT_KERN_INVALID_NAME;
+	}
+	if (!((*me)->type & T_RECEIVE))
+		return MACHPORT_KERN_INVALID_RIGHT;
+	if (*se && !((*se)->type & T_PORT_SET))
+		return MACHPORT_KERN_INVALID_RIGHT;
+	return MACHPORT_KERN_SUCCESS;
+}
+
+/**
+ * mp_right_members() - mach_port_move/insert/extract_member()
+ * @space: locked, active space
+ * @op: MACHPORT_MEMBER_*
+ * @name: the member, a receive right
+ * @pset: the set (for MOVE, MACH_PORT_NULL removes from every set)
+ *
+ * Return: XNU's codes: KERN_INVALID_RIGHT for NULL/DEAD names,
+ * KERN_INVALID_NAME, KERN_INVALID_RIGHT, KERN_ALREADY_IN_SET,
+ * KERN_NOT_IN_SET.
+ */
+int mp_right_members(struct mp_space *space, u32 op, u32 name, u32 pset)
+{
+	struct mp_entry *me, *se;
+	struct mp_port *port;
+	int kr;
+
+	lockdep_assert_held(&space->lock);
+	if (!name_valid(name) || pset == MACHPORT_NAME_DEAD ||
+	    (op != MACHPORT_MEMBER_MOVE && pset == MACHPORT_NAME_NULL))
+		return MACHPORT_KERN_INVALID_RIGHT;
+	kr = member_lookup(space, name, pset, &me, &se);
+	if (kr)
+		return kr;
+	port = me->port;
+	switch (op) {
+	case MACHPORT_MEMBER_INSERT:
+		return mp_pset_add(se->pset, port);
+	case MACHPORT_MEMBER_EXTRACT:
+		return mp_pset_remove(se->pset, port) ?
+		       MACHPORT_KERN_SUCCESS : MACHPORT_KERN_NOT_IN_SET;
+	}
+	if (!mp_pset_remove_all(port) && !se)
+		return MACHPORT_KERN_NOT_IN_SET;
+	return se ? mp_pset_add(se->pset, port) : MACHPORT_KERN_SUCCESS;
+}
+
+/* mach_port_get_set_status(): the members' names; *count in and out. */
+int mp_right_set_status(struct mp_space *space, u32 name, u32 *names,
+			u32 *count)
+{
+	struct mp_entry *e;
+
+	lockdep_assert_held(&space->lock);
+	if (!name_valid(name))
+		return MACHPORT_KERN_INVALID_RIGHT;
+	e = lookup(space, name);
+	if (!e)
+		return MACHPORT_KERN_INVALID_NAME;
+	if (!(e->type & T_PORT_SET))
+		return MACHPORT_KERN_INVALID_RIGHT;
+	*count = mp_pset_member_names(e->pset, names, *count);
+	return MACHPORT_KERN_SUCCESS;
 }

@@ -7,6 +7,7 @@
 
 struct mp_entry;
 struct mp_port;
+struct mp_pset;
 struct mp_space;
 
 /* What a right in transit is: MACH_MSG_TYPE_PORT_* (macOS values). */
@@ -50,5 +51,10 @@ void mp_right_release_transit(struct mp_port *port, u32 msgt,
 void mp_right_drop_used(struct mp_port *port, u32 msgt);
 int mp_right_receive_port(struct mp_space *space, u32 name,
 			  struct mp_port **portp);
+int mp_right_receive_object(struct mp_space *space, u32 name,
+			    struct mp_port **portp, struct mp_pset **setp);
+int mp_right_members(struct mp_space *space, u32 op, u32 name, u32 pset);
+int mp_right_set_status(struct mp_space *space, u32 name, u32 *names,
+			u32 *count);
 
 #endif /* MACHPORT_RIGHT_H */

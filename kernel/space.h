@@ -9,6 +9,7 @@
 #include "machport.h"
 
 struct mp_port;
+struct mp_pset;
 struct pid;
 
 /*
@@ -28,7 +29,8 @@ struct pid;
 /**
  * struct mp_entry - one name in a space and the rights it holds.
  * @port: the port named, with one reference held by the entry; NULL for a
- *	port set, a dead name made by mach_port_allocate, or a free slot.
+ *	dead name made by mach_port_allocate, or a free slot.
+ * @pset: the port set named (one reference), for a port-set entry.
  * @type: MACHPORT_TYPE_* bits of the rights held; 0 when the slot is free.
  * @urefs: user references of the send or dead-name right (1 for a
  *	send-once right, the receive right has no user reference count).
@@ -40,7 +42,10 @@ struct pid;
  * @hnext: reverse-lookup hash chain link (index), see mp_space_find().
  */
 struct mp_entry {
-	struct mp_port *port;
+	union {
+		struct mp_port *port;
+		struct mp_pset *pset;	/* when @type is MACH_PORT_TYPE_PORT_SET */
+	};
 	u32 type;
 	u16 urefs;
 	u8 gen;

@@ -260,3 +260,68 @@ kern_return_t mach_port_set_attributes(ipc_space_t task, mach_port_name_t name,
 	memcpy(a.info, info, a.count * sizeof(natural_t));
 	return mp_ioctl(MACHPORT_IOC_PORT_SET_ATTR, &a, KERN_INVALID_ADDRESS);
 }
+
+static kern_return_t member_op(uint32_t op, mach_port_name_t name,
+			       mach_port_name_t pset)
+{
+	struct machport_member a = { .op = op, .name = name, .pset = pset };
+
+	return mp_ioctl(MACHPORT_IOC_MEMBER, &a, KERN_INVALID_ADDRESS);
+}
+
+kern_return_t mach_port_move_member(ipc_space_t task, mach_port_name_t member,
+				    mach_port_name_t after)
+{
+	CHECK_TASK(task);
+	return member_op(MACHPORT_MEMBER_MOVE, member, after);
+}
+
+kern_return_t mach_port_insert_member(ipc_space_t task, mach_port_name_t name,
+				      mach_port_name_t pset)
+{
+	CHECK_TASK(task);
+	return member_op(MACHPORT_MEMBER_INSERT, name, pset);
+}
+
+kern_return_t mach_port_extract_member(ipc_space_t task, mach_port_name_t name,
+				       mach_port_name_t pset)
+{
+	CHECK_TASK(task);
+	return member_op(MACHPORT_MEMBER_EXTRACT, name, pset);
+}
+
+/* The members' names, in memory the caller frees with vm_deallocate(). */
+kern_return_t mach_port_get_set_status(ipc_space_read_t task,
+				       mach_port_name_t name,
+				       mach_port_name_array_t *members,
+				       mach_msg_type_number_t *membersCnt)
+{
+	uint32_t cap = 16, *buf;
+	vm_address_t out = 0;
+	kern_return_t kr;
+
+	CHECK_TASK(task);
+	for (;;) {
+		struct machport_set_status a = { .name = name, .count = cap };
+
+		buf = malloc(cap * sizeof(*buf));
+		if (!buf)
+			return KERN_RESOURCE_SHORTAGE;
+		a.names = (uintptr_t)buf;
+		kr = mp_ioctl(MACHPORT_IOC_SET_STATUS, &a, KERN_INVALID_ADDRESS);
+		if (kr || a.count <= cap) {
+			cap = a.count;
+			break;
+		}
+		free(buf);
+		cap = a.count + 16;
+	}
+	if (kr == KERN_SUCCESS)
+		kr = vm_copy_array(buf, cap, &out);
+	free(buf);
+	if (kr)
+		return kr;
+	*members = (mach_port_name_t *)out;
+	*membersCnt = cap;
+	return KERN_SUCCESS;
+}

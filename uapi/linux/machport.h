@@ -241,6 +241,7 @@ struct machport_msg_trailer {
 #define MACHPORT_FEAT_MSG		(1ULL << 1)	/* mach_msg, attributes */
 #define MACHPORT_FEAT_COMPLEX		(1ULL << 2)	/* descriptors, OOL */
 #define MACHPORT_FEAT_SPECIAL		(1ULL << 3)	/* special ports, inherit */
+#define MACHPORT_FEAT_PSET		(1ULL << 4)	/* port sets */
 
 struct machport_features {
 	__u64 features;		/* out: MACHPORT_FEAT_* */
@@ -366,6 +367,25 @@ struct machport_inherit {
 	__u32 reserved;		/* must be 0 */
 };
 
+/* ---- Port sets ---------------------------------------------------------- */
+#define MACHPORT_MEMBER_MOVE		0	/* mach_port_move_member */
+#define MACHPORT_MEMBER_INSERT		1	/* mach_port_insert_member */
+#define MACHPORT_MEMBER_EXTRACT		2	/* mach_port_extract_member */
+
+struct machport_member {
+	__u32 op;		/* in: MACHPORT_MEMBER_* */
+	__u32 name;		/* in: the member (a receive right) */
+	__u32 pset;		/* in: the set (MOVE: MACH_PORT_NULL = none) */
+	__u32 reserved;		/* must be 0 */
+};
+
+/* As MACHPORT_IOC_PORT_NAMES: count is the capacity in, the total out. */
+struct machport_set_status {
+	__u32 name;		/* in: a port set */
+	__u32 count;		/* in/out */
+	__u64 names;		/* in: user pointer to __u32[count] */
+};
+
 #define MACHPORT_IOC_MAGIC	0xBA
 
 #define MACHPORT_IOC_VERSION		_IO(MACHPORT_IOC_MAGIC, 0x00)
@@ -385,5 +405,7 @@ struct machport_inherit {
 #define MACHPORT_IOC_GET_SPECIAL	_IOWR(MACHPORT_IOC_MAGIC, 0x30, struct machport_special_port)
 #define MACHPORT_IOC_SET_SPECIAL	_IOW(MACHPORT_IOC_MAGIC, 0x31, struct machport_special_port)
 #define MACHPORT_IOC_INHERIT		_IOW(MACHPORT_IOC_MAGIC, 0x32, struct machport_inherit)
+#define MACHPORT_IOC_MEMBER		_IOW(MACHPORT_IOC_MAGIC, 0x40, struct machport_member)
+#define MACHPORT_IOC_SET_STATUS		_IOWR(MACHPORT_IOC_MAGIC, 0x41, struct machport_set_status)
 
 #endif /* _UAPI_LINUX_MACHPORT_H */
