@@ -4,6 +4,7 @@
  * destruction (releasing every right a message carries).
  */
 #include <linux/cred.h>
+#include <linux/percpu.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
@@ -19,12 +20,34 @@
 
 static struct kmem_cache *kmsg_cache;
 
+/*
+ * One spare kmsg per CPU keeps the allocator off the small-message path:
+ * a receiver parks the kmsg it is done with, the next sender on that CPU
+ * takes it. In a ping-pong each side's CPU gets back what it gave, so an
+ * RPC allocates nothing once warm. (A parked kmsg stays charged to the
+ * memory cgroup that first allocated it: one object per CPU.)
+ */
+static DEFINE_PER_CPU(struct mp_kmsg *, spare_kmsg);
+
+static struct mp_kmsg *kmsg_get(void)
+{
+	struct mp_kmsg *kmsg = this_cpu_xchg(spare_kmsg, NULL);
+
+	return kmsg ?: kmem_cache_alloc(kmsg_cache, GFP_KERNEL_ACCOUNT);
+}
+
+static void kmsg_put(struct mp_kmsg *kmsg)
+{
+	if (this_cpu_cmpxchg(spare_kmsg, NULL, kmsg))
+		kmem_cache_free(kmsg_cache, kmsg);
+}
+
 /* Small messages come whole from one slab object; larger ones add a body. */
 struct mp_kmsg *mp_kmsg_alloc(u32 size)
 {
 	struct mp_kmsg *kmsg;
 
-	kmsg = kmem_cache_alloc(kmsg_cache, GFP_KERNEL_ACCOUNT);
+	kmsg = kmsg_get();
 	if (!kmsg)
 		return NULL;
 	memset(kmsg, 0, offsetof(struct mp_kmsg, inline_data));
@@ -35,7 +58,7 @@ struct mp_kmsg *mp_kmsg_alloc(u32 size)
 	}
 	kmsg->data = kvmalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!kmsg->data) {
-		kmem_cache_free(kmsg_cache, kmsg);
+		kmsg_put(kmsg);
 		return NULL;
 	}
 	return kmsg;
@@ -49,7 +72,7 @@ void mp_kmsg_free(struct mp_kmsg *kmsg)
 	if (kmsg->data != kmsg->inline_data)
 		kvfree(kmsg->data);
 	put_pid(kmsg->sender);
-	kmem_cache_free(kmsg_cache, kmsg);
+	kmsg_put(kmsg);
 }
 
 /*
@@ -145,5 +168,14 @@ int mp_kmsg_cache_init(void)
 
 void mp_kmsg_cache_exit(void)
 {
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct mp_kmsg *kmsg = per_cpu(spare_kmsg, cpu);
+
+		if (kmsg)
+			kmem_cache_free(kmsg_cache, kmsg);
+		per_cpu(spare_kmsg, cpu) = NULL;
+	}
 	kmem_cache_destroy(kmsg_cache);
 }

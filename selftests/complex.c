@@ -405,6 +405,22 @@ TEST(ool_ports)
 	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, p));
 }
 
+/* A complex message destroyed by a too-small receive releases its rights. */
+TEST(too_large_complex_released)
+{
+	mach_port_t p = new_port(), q = new_port();
+	static char data[100000];
+	struct { mach_msg_header_t h; char b[8]; } small;
+
+	KR_EQ(MACH_MSG_SUCCESS, send_ool(p, data, sizeof(data), FALSE, MACH_MSG_VIRTUAL_COPY, &q, 1, MACH_MSG_TYPE_MAKE_SEND_ONCE));
+	EXPECT_EQ(1u, status_of(q).mps_sorights);
+	KR_EQ(MACH_RCV_TOO_LARGE, mach_msg(&small.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(small), p, 0, 0));
+	EXPECT_EQ(0u, status_of(q).mps_sorights);
+	EXPECT_EQ(0u, status_of(p).mps_msgcount);
+	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, p));
+	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, q));
+}
+
 TEST(queued_complex_destroyed_with_port)
 {
 	mach_port_t p = new_port(), q = new_port();

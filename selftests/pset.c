@@ -246,6 +246,40 @@ TEST(wakeups_and_handoff)
 	mach_port_destroy(SELF, b);
 }
 
+/* A receive right that moves in a message leaves its sets. */
+TEST(moved_member_leaves_set)
+{
+	mach_port_t set = new_right(MACH_PORT_RIGHT_PORT_SET);
+	mach_port_t p = new_right(MACH_PORT_RIGHT_RECEIVE), carrier = new_right(MACH_PORT_RIGHT_RECEIVE);
+	struct {
+		mach_msg_header_t header;
+		mach_msg_body_t body;
+		mach_msg_port_descriptor_t port;
+	} m;
+	struct {
+		mach_msg_header_t header;
+		mach_msg_body_t body;
+		mach_msg_port_descriptor_t port;
+		mach_msg_max_trailer_t trailer;
+	} r;
+
+	KR_EQ(KERN_SUCCESS, mach_port_insert_member(SELF, p, set));
+	memset(&m, 0, sizeof(m));
+	m.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+	m.header.msgh_remote_port = carrier;
+	m.body.msgh_descriptor_count = 1;
+	m.port.name = p;
+	m.port.disposition = MACH_MSG_TYPE_MOVE_RECEIVE;
+	m.port.type = MACH_MSG_PORT_DESCRIPTOR;
+	KR_EQ(MACH_MSG_SUCCESS, mach_msg(&m.header, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0));
+	EXPECT_EQ(0u, members(set));
+	KR_EQ(MACH_MSG_SUCCESS, mach_msg(&r.header, MACH_RCV_MSG, 0, sizeof(r), carrier, 0, 0));
+	EXPECT_EQ(0u, members(set)) TH_LOG("membership is not restored on arrival");
+	mach_port_destroy(SELF, r.port.name);
+	mach_port_destroy(SELF, carrier);
+	mach_port_destroy(SELF, set);
+}
+
 TEST(teardown_with_members)
 {
 	long ports, spaces;
