@@ -16,6 +16,7 @@
 #include "ioctl.h"
 #include "machport.h"
 #include "msg.h"
+#include "notify.h"
 #include "right.h"
 #include "space.h"
 #include "special.h"
@@ -32,7 +33,7 @@ static long ioc_features(void __user *uarg)
 		return -EINVAL;
 	f.features = MACHPORT_FEAT_PORTS | MACHPORT_FEAT_MSG |
 		     MACHPORT_FEAT_COMPLEX | MACHPORT_FEAT_SPECIAL |
-		     MACHPORT_FEAT_PSET;
+		     MACHPORT_FEAT_PSET | MACHPORT_FEAT_NOTIFY;
 	f.max_ool_size = mp_max_ool_size;
 	f.max_ool_ports = mp_max_ool_ports;
 	f.max_names = mp_max_names;
@@ -334,6 +335,22 @@ static long ioc_set_status(struct mp_space *space, void __user *uarg)
 	return kr;
 }
 
+static long ioc_request_notify(struct mp_space *space, void __user *uarg)
+{
+	struct machport_request_notification a;
+	long kr;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.reserved || a.previous)
+		return -EINVAL;
+	kr = WITH_SPACE(space, mp_notify_request(space, &a));
+	if (kr == MACHPORT_KERN_SUCCESS &&
+	    put_user(a.previous, &((struct machport_request_notification __user *)uarg)->previous))
+		return -EFAULT;
+	return kr;
+}
+
 static long space_ioctl(struct mp_space *space, unsigned int cmd,
 			void __user *uarg)
 {
@@ -369,6 +386,8 @@ static long space_ioctl(struct mp_space *space, unsigned int cmd,
 		return ioc_member(space, uarg);
 	case MACHPORT_IOC_SET_STATUS:
 		return ioc_set_status(space, uarg);
+	case MACHPORT_IOC_REQUEST_NOTIFY:
+		return ioc_request_notify(space, uarg);
 	}
 	return -ENOIOCTLCMD;
 }

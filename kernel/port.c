@@ -7,6 +7,7 @@
 #include "kmsg.h"
 #include "machport.h"
 #include "mqueue.h"
+#include "notify.h"
 #include "port.h"
 
 static struct kmem_cache *port_cache;
@@ -27,6 +28,7 @@ struct mp_port *mp_port_create(struct mp_space *receiver, u32 name)
 	port->qlimit = MACHPORT_QLIMIT_DEFAULT;
 	INIT_LIST_HEAD(&port->messages);
 	INIT_LIST_HEAD(&port->memberships);
+	INIT_LIST_HEAD(&port->dnrequests);
 	init_waitqueue_head(&port->rcv_wait);
 	init_waitqueue_head(&port->snd_wait);
 	port->id = atomic64_inc_return(&next_port_id);
@@ -65,14 +67,41 @@ void mp_port_destroy(struct mp_port *port)
  */
 void mp_port_kill(struct mp_port *port, struct list_head *reap)
 {
+	struct mp_port *ns, *pd;
+	LIST_HEAD(dead_names);
+
 	spin_lock(&port->lock);
+	pd = port->pdrequest;
+	port->pdrequest = NULL;
+	if (pd && !port->kobject) {
+		/* Not dead after all: the receive right goes to @pd. */
+		port->receiver = NULL;
+		port->rcv_name = 0;
+		port->mscount = 0;
+		port->seqno = 0;
+		port->context = 0;
+		mp_mqueue_port_changed(port);
+		spin_unlock(&port->lock);
+		mp_port_get(port);
+		mp_notify_port_destroyed(pd, port);
+		return;
+	}
 	WRITE_ONCE(port->active, false);
 	port->receiver = NULL;
 	port->rcv_name = 0;
 	mp_mqueue_port_changed(port);
 	list_splice_tail_init(&port->messages, reap);
 	port->msgcount = 0;
+	ns = port->nsrequest;
+	port->nsrequest = NULL;
+	list_splice_init(&port->dnrequests, &dead_names);
 	spin_unlock(&port->lock);
+	/* Registrations that can never fire are send-once rights unused. */
+	if (ns)
+		mp_notify_send_once(ns);
+	if (pd)
+		mp_notify_send_once(pd);
+	mp_notify_dead_requests(&dead_names);
 }
 
 void mp_port_make_send(struct mp_port *port)
@@ -90,11 +119,21 @@ void mp_port_copy_send(struct mp_port *port)
 	spin_unlock(&port->lock);
 }
 
+/* The last send right going fires a no-senders request (one-shot). */
 void mp_port_release_send(struct mp_port *port)
 {
+	struct mp_port *notify = NULL;
+	u32 mscount;
+
 	spin_lock(&port->lock);
-	port->srights--;
+	if (!--port->srights && port->active) {
+		notify = port->nsrequest;
+		port->nsrequest = NULL;
+		mscount = port->mscount;
+	}
 	spin_unlock(&port->lock);
+	if (notify)
+		mp_notify_no_senders(notify, mscount);
 }
 
 void mp_port_make_send_once(struct mp_port *port)

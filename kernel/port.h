@@ -35,6 +35,10 @@ struct mp_space;
  * @transit_dest: while the receive right travels in a message, the port
  *	whose queue that message is on (a reference); under mp_transit_lock.
  * @memberships: struct mp_member.in_port, one per set the port is in.
+ * @nsrequest: no-senders notification: a send-once right (reference).
+ * @pdrequest: port-destroyed notification: a send-once right (reference).
+ * @dnrequests: dead-name requests (struct mp_dnreq) of the names that
+ *	spaces hold for this port.
  * @messages: queued messages (struct mp_kmsg), oldest first.
  * @msgcount: number of messages on @messages.
  * @rcv_wait: receivers blocked in mach_msg on this port (struct
@@ -59,6 +63,9 @@ struct mp_port {
 	u64 id;
 	struct mp_port *transit_dest;
 	struct list_head memberships;
+	struct mp_port *nsrequest;
+	struct mp_port *pdrequest;
+	struct list_head dnrequests;
 	struct list_head messages;
 	u32 msgcount;
 	wait_queue_head_t rcv_wait;

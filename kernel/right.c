@@ -13,6 +13,7 @@
 
 #include "kmsg.h"
 #include "machport.h"
+#include "notify.h"
 #include "port.h"
 #include "pset.h"
 #include "right.h"
@@ -24,6 +25,19 @@
 #define T_PORT_SET	MACHPORT_TYPE_PORT_SET
 #define T_DEAD		MACHPORT_TYPE_DEAD_NAME
 #define T_RIGHTS	(T_SEND | T_RECEIVE | T_SEND_ONCE | T_PORT_SET | T_DEAD)
+#define T_DNREQ		MACHPORT_TYPE_DNREQUEST
+
+/*
+ * The port of a name with a dead-name request died: the request fired
+ * (see mp_port_kill) and the notification carries one more user
+ * reference on the dead name, as in XNU.
+ */
+static void dead_with_request(struct mp_entry *e)
+{
+	if ((e->type & T_DNREQ) && e->urefs < MACHPORT_UREFS_MAX)
+		e->urefs++;
+	e->type = T_DEAD;
+}
 
 static bool name_valid(u32 name)
 {
@@ -56,7 +70,7 @@ static void check_dead(struct mp_space *space, struct mp_entry *e)
 		return;
 	if (e->hashed)
 		mp_space_unhash(space, e);
-	e->type = T_DEAD;
+	dead_with_request(e);
 	e->port = NULL;
 	mp_port_put(port);
 }
@@ -70,6 +84,13 @@ static struct mp_entry *lookup(struct mp_space *space, u32 name)
 	return e;
 }
 
+/* A name's entry, with a dead port's rights read as a dead name. */
+struct mp_entry *mp_right_lookup(struct mp_space *space, u32 name)
+{
+	lockdep_assert_held(&space->lock);
+	return lookup(space, name);
+}
+
 /* The entry lost its last right: give the object reference and slot back. */
 static void entry_release(struct mp_space *space, struct mp_entry *e)
 {
@@ -77,6 +98,8 @@ static void entry_release(struct mp_space *space, struct mp_entry *e)
 	struct mp_pset *set = e->pset;
 	bool is_set = e->type & T_PORT_SET;
 
+	if ((e->type & T_DNREQ) && port)
+		mp_notify_cancel(port, space, mp_space_name(space, e));
 	mp_space_free(space, e);
 	if (is_set)
 		mp_pset_destroy(set);
@@ -93,10 +116,14 @@ static void drop_send(struct mp_space *space, struct mp_entry *e)
 		entry_release(space, e);
 }
 
+/* A send-once right destroyed unused: its port hears of it. */
 static void drop_send_once(struct mp_space *space, struct mp_entry *e)
 {
-	mp_port_release_send_once(e->port);
+	struct mp_port *port = e->port;
+
+	mp_port_get(port);	/* the notification's */
 	entry_release(space, e);
+	mp_notify_send_once(port);
 }
 
 /*
@@ -109,10 +136,17 @@ static void drop_receive(struct mp_space *space, struct mp_entry *e)
 
 	mp_pset_remove_all(port);
 	mp_port_destroy(port);
+	if (mp_port_active(port)) {
+		/* A port-destroyed request took the receive right away. */
+		e->type &= ~T_RECEIVE;
+		if (!(e->type & T_SEND))
+			entry_release(space, e);
+		return;
+	}
 	if (e->type & T_SEND) {
 		mp_port_release_send(port);
 		mp_space_unhash(space, e);
-		e->type = T_DEAD;
+		dead_with_request(e);
 		e->port = NULL;
 		mp_port_put(port);
 		return;
@@ -520,7 +554,8 @@ void mp_right_release_transit(struct mp_port *port, u32 msgt,
 	} else if (msgt == MP_MSGT_PORT_SEND) {
 		mp_port_release_send(port);
 	} else {
-		mp_port_release_send_once(port);
+		mp_notify_send_once(port);	/* consumes the reference */
+		return;
 	}
 	mp_port_put(port);
 }

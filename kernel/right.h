@@ -28,6 +28,7 @@ u32 mp_right_snapshot(struct mp_space *space, u32 *names, u32 *types,
 		      u32 count);
 
 int mp_right_init_task(struct mp_space *space);
+struct mp_entry *mp_right_lookup(struct mp_space *space, u32 name);
 void mp_right_destroy_entry(struct mp_space *space, struct mp_entry *e);
 
 /* The rights of a message header, on their way in. */

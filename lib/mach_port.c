@@ -325,3 +325,24 @@ kern_return_t mach_port_get_set_status(ipc_space_read_t task,
 	*membersCnt = cap;
 	return KERN_SUCCESS;
 }
+
+kern_return_t mach_port_request_notification(ipc_space_t task,
+					     mach_port_name_t name,
+					     mach_msg_id_t msgid,
+					     mach_port_mscount_t sync,
+					     mach_port_t notify,
+					     mach_msg_type_name_t notifyPoly,
+					     mach_port_t *previous)
+{
+	struct machport_request_notification a = {
+		.name = name, .msgid = msgid, .sync = sync,
+		.notify = notify, .notify_disp = notifyPoly,
+	};
+	kern_return_t kr;
+
+	CHECK_TASK(task);
+	kr = mp_ioctl(MACHPORT_IOC_REQUEST_NOTIFY, &a, KERN_INVALID_ADDRESS);
+	if (kr == KERN_SUCCESS)
+		*previous = a.previous;
+	return kr;
+}

@@ -117,6 +117,7 @@ TEST(port_descriptors)
 	EXPECT_EQ(0x5a5a, r.p.tail);
 	mach_msg_destroy(&r.header);
 	EXPECT_EQ(MACH_PORT_TYPE_RECEIVE, type_of(q));
+	EXPECT_EQ(SEND_ONCE_NOTE, mp_next_id(q));
 	EXPECT_EQ(0u, status_of(q).mps_sorights);
 	/* NULL and DEAD pass through */
 	KR_EQ(MACH_MSG_SUCCESS, send_ports(p, MACH_PORT_NULL, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_DEAD, MACH_MSG_TYPE_MOVE_SEND));
@@ -239,6 +240,7 @@ TEST(body_errors)
 	KR_EQ(MACH_SEND_INVALID_RIGHT, mach_msg(&m.header, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0));
 	EXPECT_EQ(1u, status_of(p).mps_mscount);
 	EXPECT_EQ(0, status_of(p).mps_srights);
+	EXPECT_EQ(SEND_ONCE_NOTE, mp_next_id(r));
 	EXPECT_EQ(0u, status_of(r).mps_sorights);
 	EXPECT_EQ(0u, status_of(p).mps_msgcount);
 	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, p));
@@ -415,6 +417,7 @@ TEST(too_large_complex_released)
 	KR_EQ(MACH_MSG_SUCCESS, send_ool(p, data, sizeof(data), FALSE, MACH_MSG_VIRTUAL_COPY, &q, 1, MACH_MSG_TYPE_MAKE_SEND_ONCE));
 	EXPECT_EQ(1u, status_of(q).mps_sorights);
 	KR_EQ(MACH_RCV_TOO_LARGE, mach_msg(&small.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(small), p, 0, 0));
+	EXPECT_EQ(SEND_ONCE_NOTE, mp_next_id(q));
 	EXPECT_EQ(0u, status_of(q).mps_sorights);
 	EXPECT_EQ(0u, status_of(p).mps_msgcount);
 	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, p));
@@ -432,6 +435,7 @@ TEST(queued_complex_destroyed_with_port)
 	EXPECT_EQ(1, status_of(q).mps_srights);
 	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, p));
 	EXPECT_EQ(0, status_of(q).mps_srights);
+	EXPECT_EQ(SEND_ONCE_NOTE, mp_next_id(q));
 	EXPECT_EQ(0u, status_of(q).mps_sorights);
 	EXPECT_EQ(ports - 1, mp_count("ports"));
 	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, q));

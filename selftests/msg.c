@@ -321,11 +321,13 @@ TEST(too_large)
 	KR_EQ(MACH_MSG_SUCCESS, receive(p, &b, MACH_RCV_TIMEOUT, 0));
 	EXPECT_EQ(1, b.header.msgh_id);
 	KR_EQ(KERN_SUCCESS, mach_port_deallocate(SELF, b.header.msgh_remote_port));
+	EXPECT_EQ(SEND_ONCE_NOTE, mp_next_id(r));
 	/* without it: dequeued and destroyed, the reply right released */
 	KR_EQ(MACH_MSG_SUCCESS, send_simple(p, MACH_MSG_TYPE_MAKE_SEND, r, MACH_MSG_TYPE_MAKE_SEND_ONCE, 2, "big", 0, 0));
 	EXPECT_EQ(1u, status_of(r).mps_sorights);
 	KR_EQ(MACH_RCV_TOO_LARGE, mach_msg(&small.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(small), p, 0, 0));
 	EXPECT_EQ(0u, status_of(p).mps_msgcount);
+	EXPECT_EQ(SEND_ONCE_NOTE, mp_next_id(r));
 	EXPECT_EQ(0u, status_of(r).mps_sorights);
 	/* the trailer counts: room for the message but not the trailer */
 	KR_EQ(MACH_MSG_SUCCESS, send_simple(p, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 3, "x", 0, 0));
@@ -551,6 +553,7 @@ TEST(death_releases_queued_rights)
 	EXPECT_EQ(1u, status_of(r).mps_sorights);
 	KR_EQ(KERN_SUCCESS, mach_port_mod_refs(SELF, p, MACH_PORT_RIGHT_RECEIVE, -1));
 	EXPECT_EQ(0, status_of(r).mps_srights);
+	EXPECT_EQ(SEND_ONCE_NOTE, mp_next_id(r));
 	EXPECT_EQ(0u, status_of(r).mps_sorights);
 	EXPECT_EQ(ports - 1, mp_count("ports"));
 	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, r));
@@ -597,6 +600,7 @@ TEST(send_to_self_same_name)
 	KR_EQ(MACH_MSG_SUCCESS, receive(p, &b, 0, 0));
 	EXPECT_EQ(MACH_MSGH_BITS(MACH_MSG_TYPE_PORT_SEND_ONCE, MACH_MSG_TYPE_PORT_SEND), b.header.msgh_bits);
 	mach_msg_destroy(&b.header);
+	EXPECT_EQ(SEND_ONCE_NOTE, mp_next_id(p));
 	EXPECT_EQ(0u, status_of(p).mps_sorights);
 	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, p));
 }

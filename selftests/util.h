@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <mach/mach.h>
+
 /* A module-wide count from /sys/class/misc/mach/ (spaces, ports). */
 static inline long mp_count(const char *what)
 {
@@ -24,5 +26,26 @@ static inline long mp_count(const char *what)
 }
 
 #define KR_EQ(expected, call) ASSERT_EQ((kern_return_t)(expected), (call))
+
+/*
+ * The id of the next message queued on @port (taken off the queue and
+ * destroyed), or -1 if there is none. A send-once right destroyed unused
+ * announces itself on its port with MACH_NOTIFY_SEND_ONCE (0107 = 71).
+ */
+static inline int mp_next_id(mach_port_t port)
+{
+	struct {
+		mach_msg_header_t h;
+		char body[1024];
+	} m;
+
+	if (mach_msg(&m.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), port,
+		     0, MACH_PORT_NULL) != MACH_MSG_SUCCESS)
+		return -1;
+	mach_msg_destroy(&m.h);
+	return m.h.msgh_id;
+}
+
+#define SEND_ONCE_NOTE 0107
 
 #endif

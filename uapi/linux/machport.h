@@ -242,6 +242,7 @@ struct machport_msg_trailer {
 #define MACHPORT_FEAT_COMPLEX		(1ULL << 2)	/* descriptors, OOL */
 #define MACHPORT_FEAT_SPECIAL		(1ULL << 3)	/* special ports, inherit */
 #define MACHPORT_FEAT_PSET		(1ULL << 4)	/* port sets */
+#define MACHPORT_FEAT_NOTIFY		(1ULL << 5)	/* notifications */
 
 struct machport_features {
 	__u64 features;		/* out: MACHPORT_FEAT_* */
@@ -386,6 +387,24 @@ struct machport_set_status {
 	__u64 names;		/* in: user pointer to __u32[count] */
 };
 
+/* ---- Notifications (mach_port_request_notification) --------------------- */
+#define MACHPORT_NOTIFY_PORT_DELETED	0101
+#define MACHPORT_NOTIFY_SEND_POSSIBLE	0102
+#define MACHPORT_NOTIFY_PORT_DESTROYED	0105
+#define MACHPORT_NOTIFY_NO_SENDERS	0106
+#define MACHPORT_NOTIFY_SEND_ONCE	0107
+#define MACHPORT_NOTIFY_DEAD_NAME	0110
+
+struct machport_request_notification {
+	__u32 name;		/* in: the name the request is about */
+	__s32 msgid;		/* in: MACHPORT_NOTIFY_* */
+	__u32 sync;		/* in */
+	__u32 notify;		/* in: where to notify (or NULL to cancel) */
+	__u32 notify_disp;	/* in: MAKE_SEND_ONCE or MOVE_SEND_ONCE */
+	__u32 previous;		/* out: the previous registration's right */
+	__u64 reserved;		/* must be 0 */
+};
+
 #define MACHPORT_IOC_MAGIC	0xBA
 
 #define MACHPORT_IOC_VERSION		_IO(MACHPORT_IOC_MAGIC, 0x00)
@@ -407,5 +426,6 @@ struct machport_set_status {
 #define MACHPORT_IOC_INHERIT		_IOW(MACHPORT_IOC_MAGIC, 0x32, struct machport_inherit)
 #define MACHPORT_IOC_MEMBER		_IOW(MACHPORT_IOC_MAGIC, 0x40, struct machport_member)
 #define MACHPORT_IOC_SET_STATUS		_IOWR(MACHPORT_IOC_MAGIC, 0x41, struct machport_set_status)
+#define MACHPORT_IOC_REQUEST_NOTIFY	_IOWR(MACHPORT_IOC_MAGIC, 0x50, struct machport_request_notification)
 
 #endif /* _UAPI_LINUX_MACHPORT_H */

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Notifications: every kind, fired by each path that fires it, within a
+ * process and across processes, and the codes for bad requests.
+ */
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <mach/mach.h>
+#include <mach/notify.h>
+
+#include "kselftest_harness.h"
+#include "util.h"
+
+#define SELF mach_task_self()
+
+union note {
+	mach_msg_header_t h;
+	mach_dead_name_notification_t dead;
+	mach_port_deleted_notification_t deleted;
+	mach_no_senders_notification_t nosenders;
+	mach_send_once_notification_t once;
+	mach_port_destroyed_notification_t destroyed;
+	char raw[256];
+};
+
+static mach_port_t new_port(void)
+{
+	mach_port_t p = MACH_PORT_NULL;
+
+	mach_port_allocate(SELF, MACH_PORT_RIGHT_RECEIVE, &p);
+	return p;
+}
+
+static mach_msg_return_t get(mach_port_t p, union note *n, mach_msg_timeout_t ms)
+{
+	memset(n, 0, sizeof(*n));
+	return mach_msg(&n->h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(*n), p, ms, 0);
+}
+
+static mach_port_t make_so(mach_port_t p)
+{
+	mach_port_t so = MACH_PORT_NULL;
+	mach_msg_type_name_t t;
+
+	mach_port_extract_right(SELF, p, MACH_MSG_TYPE_MAKE_SEND_ONCE, &so, &t);
+	return so;
+}
+
+static mach_port_type_t type_of(mach_port_t n)
+{
+	mach_port_type_t t = 0;
+
+	return mach_port_type(SELF, n, &t) ? ~0u : t;
+}
+
+TEST(send_once_unused)
+{
+	mach_port_t p = new_port(), so = make_so(p);
+	union note n;
+
+	KR_EQ(KERN_SUCCESS, mach_port_deallocate(SELF, so));
+	KR_EQ(MACH_MSG_SUCCESS, get(p, &n, 0));
+	EXPECT_EQ(MACH_NOTIFY_SEND_ONCE, n.h.msgh_id);
+	EXPECT_EQ(p, n.h.msgh_local_port);
+	EXPECT_EQ(MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE), n.h.msgh_bits);
+	EXPECT_EQ(sizeof(mach_msg_header_t), n.h.msgh_size);
+	/* mod_refs(-1) and destroy do the same; so does a dropped reply */
+	so = make_so(p);
+	KR_EQ(KERN_SUCCESS, mach_port_mod_refs(SELF, so, MACH_PORT_RIGHT_SEND_ONCE, -1));
+	KR_EQ(MACH_MSG_SUCCESS, get(p, &n, 0));
+	EXPECT_EQ(MACH_NOTIFY_SEND_ONCE, n.h.msgh_id);
+	{
+		mach_port_t dest = new_port();
+		struct { mach_msg_header_t h; char b[64]; } m = { 0 };
+		struct { mach_msg_header_t h; } tiny;
+
+		m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+		m.h.msgh_remote_port = dest;
+		m.h.msgh_local_port = p;
+		KR_EQ(MACH_MSG_SUCCESS, mach_msg(&m.h, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0));
+		KR_EQ(MACH_RCV_TOO_LARGE, mach_msg(&tiny.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(tiny), dest, 0, 0));
+		KR_EQ(MACH_MSG_SUCCESS, get(p, &n, 0));
+		EXPECT_EQ(MACH_NOTIFY_SEND_ONCE, n.h.msgh_id) TH_LOG("the dropped reply right");
+		mach_port_destroy(SELF, dest);
+	}
+	/* a used send-once right sends nothing */
+	KR_EQ(MACH_RCV_TIMED_OUT, get(p, &n, 0));
+	mach_port_destroy(SELF, p);
+}
+
+TEST(no_senders)
+{
+	mach_port_t p = new_port(), np = new_port(), prev;
+	union note n;
+
+	KR_EQ(KERN_SUCCESS, mach_port_insert_right(SELF, p, p, MACH_MSG_TYPE_MAKE_SEND));
+	KR_EQ(KERN_SUCCESS, mach_port_request_notification(SELF, p, MACH_NOTIFY_NO_SENDERS, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	EXPECT_EQ(MACH_PORT_NULL, prev);
+	KR_EQ(MACH_RCV_TIMED_OUT, get(np, &n, 0));
+	KR_EQ(KERN_SUCCESS, mach_port_deallocate(SELF, p));
+	KR_EQ(MACH_MSG_SUCCESS, get(np, &n, 0));
+	EXPECT_EQ(MACH_NOTIFY_NO_SENDERS, n.h.msgh_id);
+	EXPECT_EQ(1u, n.nosenders.not_count);
+	EXPECT_EQ(1, n.nosenders.NDR.int_rep);
+	/* one-shot */
+	KR_EQ(KERN_SUCCESS, mach_port_insert_right(SELF, p, p, MACH_MSG_TYPE_MAKE_SEND));
+	KR_EQ(KERN_SUCCESS, mach_port_deallocate(SELF, p));
+	KR_EQ(MACH_RCV_TIMED_OUT, get(np, &n, 0));
+	/* no senders now and sync <= mscount: fires at once */
+	KR_EQ(KERN_SUCCESS, mach_port_request_notification(SELF, p, MACH_NOTIFY_NO_SENDERS, 2, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(MACH_MSG_SUCCESS, get(np, &n, 0));
+	EXPECT_EQ(2u, n.nosenders.not_count);
+	/* sync beyond mscount: waits; the previous registration comes back */
+	KR_EQ(KERN_SUCCESS, mach_port_request_notification(SELF, p, MACH_NOTIFY_NO_SENDERS, 3, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(MACH_RCV_TIMED_OUT, get(np, &n, 0));
+	KR_EQ(KERN_SUCCESS, mach_port_request_notification(SELF, p, MACH_NOTIFY_NO_SENDERS, 0, MACH_PORT_NULL, 0, &prev));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND_ONCE, type_of(prev));
+	KR_EQ(KERN_SUCCESS, mach_port_deallocate(SELF, prev));
+	KR_EQ(MACH_MSG_SUCCESS, get(np, &n, 0));
+	EXPECT_EQ(MACH_NOTIFY_SEND_ONCE, n.h.msgh_id);
+	/* a made send right that dies in a destroyed message counts too */
+	KR_EQ(KERN_SUCCESS, mach_port_request_notification(SELF, p, MACH_NOTIFY_NO_SENDERS, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(MACH_MSG_SUCCESS, get(np, &n, 0));	/* fired at once */
+	mach_port_destroy(SELF, p);
+	mach_port_destroy(SELF, np);
+}
+
+TEST(port_deleted_and_dead_name)
+{
+	mach_port_t p = new_port(), np = new_port(), prev, so;
+	union note n;
+
+	/* a send-once name with a dead-name request, deallocated first */
+	so = make_so(p);
+	KR_EQ(KERN_SUCCESS, mach_port_request_notification(SELF, so, MACH_NOTIFY_DEAD_NAME, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND_ONCE | MACH_PORT_TYPE_DNREQUEST, type_of(so));
+	KR_EQ(KERN_SUCCESS, mach_port_deallocate(SELF, so));
+	KR_EQ(MACH_MSG_SUCCESS, get(np, &n, 0));
+	EXPECT_EQ(MACH_NOTIFY_PORT_DELETED, n.h.msgh_id);
+	EXPECT_EQ(so, n.deleted.not_port);
+	KR_EQ(MACH_MSG_SUCCESS, get(p, &n, 0));
+	EXPECT_EQ(MACH_NOTIFY_SEND_ONCE, n.h.msgh_id);
+	/* the port dies first: dead name, one more uref on the name */
+	so = make_so(p);
+	KR_EQ(KERN_SUCCESS, mach_port_request_notification(SELF, so, MACH_NOTIFY_DEAD_NAME, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(KERN_SUCCESS, mach_port_mod_refs(SELF, p, MACH_PORT_RIGHT_RECEIVE, -1));
+	KR_EQ(MACH_MSG_SUCCESS, get(np, &n, 0));
+	EXPECT_EQ(MACH_NOTIFY_DEAD_NAME, n.h.msgh_id);
+	EXPECT_EQ(so, n.dead.not_port);
+	EXPECT_EQ(MACH_PORT_TYPE_DEAD_NAME, type_of(so));
+	{
+		mach_port_urefs_t r = 0;
+
+		mach_port_get_refs(SELF, so, MACH_PORT_RIGHT_DEAD_NAME, &r);
+		EXPECT_EQ(2u, r);
+	}
+	/* on a dead name: only with sync, and then at once */
+	KR_EQ(KERN_INVALID_ARGUMENT, mach_port_request_notification(SELF, so, MACH_NOTIFY_DEAD_NAME, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(MACH_MSG_SUCCESS, get(np, &n, 0));
+	EXPECT_EQ(MACH_NOTIFY_SEND_ONCE, n.h.msgh_id) TH_LOG("the right made for the failed request");
+	KR_EQ(KERN_SUCCESS, mach_port_request_notification(SELF, so, MACH_NOTIFY_DEAD_NAME, 1, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(MACH_MSG_SUCCESS, get(np, &n, 0));
+	EXPECT_EQ(MACH_NOTIFY_DEAD_NAME, n.h.msgh_id);
+	mach_port_destroy(SELF, so);
+	mach_port_destroy(SELF, np);
+}
+
+TEST(port_destroyed)
+{
+	mach_port_t p = new_port(), np = new_port(), prev;
+	struct { mach_msg_header_t h; int v; } m = { 0 };
+	union note n;
+
+	m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0);
+	m.h.msgh_remote_port = p;
+	m.v = 99;
+	KR_EQ(MACH_MSG_SUCCESS, mach_msg(&m.h, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0));
+	KR_EQ(KERN_INVALID_VALUE, mach_port_request_notification(SELF, p, MACH_NOTIFY_PORT_DESTROYED, 1, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(KERN_SUCCESS, mach_port_request_notification(SELF, p, MACH_NOTIFY_PORT_DESTROYED, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	EXPECT_EQ(MACH_PORT_NULL, prev);
+	/* instead of dying, the receive right comes back in a message */
+	KR_EQ(KERN_SUCCESS, mach_port_mod_refs(SELF, p, MACH_PORT_RIGHT_RECEIVE, -1));
+	KR_EQ(MACH_MSG_SUCCESS, get(np, &n, 0));
+	EXPECT_EQ(MACH_NOTIFY_PORT_DESTROYED, n.h.msgh_id);
+	EXPECT_TRUE(n.h.msgh_bits & MACH_MSGH_BITS_COMPLEX);
+	EXPECT_EQ(MACH_MSG_TYPE_PORT_RECEIVE, (unsigned int)n.destroyed.not_port.disposition);
+	p = n.destroyed.not_port.name;
+	EXPECT_EQ(MACH_PORT_TYPE_RECEIVE, type_of(p));
+	/* its queue came along */
+	{
+		struct { mach_msg_header_t h; int v; mach_msg_trailer_t t; } r;
+
+		KR_EQ(MACH_MSG_SUCCESS, mach_msg(&r.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), p, 0, 0));
+		EXPECT_EQ(99, r.v);
+	}
+	/* one-shot: the second destruction is final */
+	KR_EQ(KERN_SUCCESS, mach_port_mod_refs(SELF, p, MACH_PORT_RIGHT_RECEIVE, -1));
+	KR_EQ(MACH_RCV_TIMED_OUT, get(np, &n, 0));
+	mach_port_destroy(SELF, np);
+}
+
+TEST(bad_requests)
+{
+	mach_port_t p = new_port(), np = new_port(), prev, d;
+
+	KR_EQ(KERN_SUCCESS, mach_port_allocate(SELF, MACH_PORT_RIGHT_DEAD_NAME, &d));
+	KR_EQ(KERN_INVALID_VALUE, mach_port_request_notification(SELF, p, 0, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(KERN_INVALID_VALUE, mach_port_request_notification(SELF, p, MACH_NOTIFY_SEND_ONCE, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(KERN_INVALID_CAPABILITY, mach_port_request_notification(SELF, p, MACH_NOTIFY_NO_SENDERS, 0, MACH_PORT_DEAD, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(KERN_INVALID_RIGHT, mach_port_request_notification(SELF, MACH_PORT_NULL, MACH_NOTIFY_NO_SENDERS, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(KERN_INVALID_NAME, mach_port_request_notification(SELF, 0x777703, MACH_NOTIFY_NO_SENDERS, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(KERN_INVALID_RIGHT, mach_port_request_notification(SELF, d, MACH_NOTIFY_NO_SENDERS, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(KERN_INVALID_RIGHT, mach_port_request_notification(SELF, SELF, MACH_NOTIFY_PORT_DESTROYED, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(KERN_INVALID_ARGUMENT, mach_port_request_notification(SELF, MACH_PORT_NULL, MACH_NOTIFY_DEAD_NAME, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(KERN_INVALID_NAME, mach_port_request_notification(SELF, 0x777703, MACH_NOTIFY_DEAD_NAME, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(KERN_INVALID_CAPABILITY, mach_port_request_notification(SELF, p, MACH_NOTIFY_NO_SENDERS, 0, np, MACH_MSG_TYPE_MAKE_SEND, &prev));
+	/* nothing was consumed by the refused requests */
+	{
+		mach_port_status_t st;
+		mach_msg_type_number_t c = MACH_PORT_RECEIVE_STATUS_COUNT;
+
+		mach_port_get_attributes(SELF, np, MACH_PORT_RECEIVE_STATUS, (mach_port_info_t)&st, &c);
+		EXPECT_EQ(0u, st.mps_sorights);
+		EXPECT_EQ(0u, st.mps_msgcount);
+	}
+	mach_port_destroy(SELF, p);
+	mach_port_destroy(SELF, np);
+	mach_port_destroy(SELF, d);
+}
+
+/* Across processes: the child's death fires what it held. */
+TEST(process_exit_fires)
+{
+	mach_port_t bp = new_port(), np = new_port(), prev, child_port;
+	union note n;
+	pid_t pid;
+	int status;
+
+	mach_port_insert_right(SELF, bp, bp, MACH_MSG_TYPE_MAKE_SEND);
+	task_set_special_port(SELF, TASK_BOOTSTRAP_PORT, bp);
+	mach_port_deallocate(SELF, bp);
+	KR_EQ(KERN_SUCCESS, mach_port_request_notification(SELF, bp, MACH_NOTIFY_NO_SENDERS, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		mach_port_t mine = new_port(), b = MACH_PORT_NULL;
+		struct {
+			mach_msg_header_t h;
+			mach_msg_body_t body;
+			mach_msg_port_descriptor_t d;
+		} m = { 0 };
+
+		task_get_special_port(SELF, TASK_BOOTSTRAP_PORT, &b);
+		/* give the parent a send right to our port, and exit */
+		m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+		m.h.msgh_remote_port = b;
+		m.body.msgh_descriptor_count = 1;
+		m.d.name = mine;
+		m.d.disposition = MACH_MSG_TYPE_MAKE_SEND;
+		m.d.type = MACH_MSG_PORT_DESCRIPTOR;
+		_exit(mach_msg(&m.h, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0) ? 1 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* the child's message: a send right to its (now dead) port */
+	{
+		struct {
+			mach_msg_header_t h;
+			mach_msg_body_t body;
+			mach_msg_port_descriptor_t d;
+			mach_msg_trailer_t t;
+		} r;
+
+		KR_EQ(MACH_MSG_SUCCESS, mach_msg(&r.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), bp, 1000, 0));
+		child_port = r.d.name;
+		EXPECT_EQ(MACH_PORT_TYPE_DEAD_NAME, type_of(child_port));
+	}
+	/* the child's send right to bp (inherited bootstrap) died with it,
+	 * leaving only the special port's: no no-senders yet */
+	KR_EQ(MACH_RCV_TIMED_OUT, get(np, &n, 0));
+	KR_EQ(KERN_SUCCESS, task_set_special_port(SELF, TASK_BOOTSTRAP_PORT, MACH_PORT_NULL));
+	KR_EQ(MACH_MSG_SUCCESS, get(np, &n, 1000));
+	EXPECT_EQ(MACH_NOTIFY_NO_SENDERS, n.h.msgh_id);
+	mach_port_destroy(SELF, child_port);
+	mach_port_destroy(SELF, bp);
+	mach_port_destroy(SELF, np);
+}
+
+TEST_HARNESS_MAIN
