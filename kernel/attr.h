@@ -4,11 +4,13 @@
 
 #include <linux/types.h>
 
+struct machport_port_ctl;
 struct mp_space;
 
 int mp_attr_get(struct mp_space *space, u32 name, u32 flavor, u32 *info,
 		u32 *count);
 int mp_attr_set(struct mp_space *space, u32 name, u32 flavor,
 		const u32 *info, u32 count);
+int mp_attr_ctl(struct mp_space *space, struct machport_port_ctl *a);
 
 #endif /* MACHPORT_ATTR_H */

@@ -351,6 +351,23 @@ static long ioc_request_notify(struct mp_space *space, void __user *uarg)
 	return kr;
 }
 
+static long ioc_port_ctl(struct mp_space *space, void __user *uarg)
+{
+	struct machport_port_ctl a;
+	long kr;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.reserved || (a.flags & ~(MACHPORT_GUARD_STRICT |
+					MACHPORT_GUARD_IMMOVABLE)))
+		return -EINVAL;
+	kr = WITH_SPACE(space, mp_attr_ctl(space, &a));
+	if (kr == MACHPORT_KERN_SUCCESS && a.op == MACHPORT_CTL_GET_CONTEXT &&
+	    copy_to_user(uarg, &a, sizeof(a)))
+		return -EFAULT;
+	return kr;
+}
+
 static long space_ioctl(struct mp_space *space, unsigned int cmd,
 			void __user *uarg)
 {
@@ -388,6 +405,8 @@ static long space_ioctl(struct mp_space *space, unsigned int cmd,
 		return ioc_set_status(space, uarg);
 	case MACHPORT_IOC_REQUEST_NOTIFY:
 		return ioc_request_notify(space, uarg);
+	case MACHPORT_IOC_PORT_CTL:
+		return ioc_port_ctl(space, uarg);
 	}
 	return -ENOIOCTLCMD;
 }

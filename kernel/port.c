@@ -80,6 +80,9 @@ void mp_port_kill(struct mp_port *port, struct list_head *reap)
 		port->mscount = 0;
 		port->seqno = 0;
 		port->context = 0;
+		port->guarded = false;
+		port->strict_guard = false;
+		port->immovable = false;
 		mp_mqueue_port_changed(port);
 		spin_unlock(&port->lock);
 		mp_port_get(port);

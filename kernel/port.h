@@ -18,6 +18,9 @@ struct mp_space;
  * @lock: protects every field below it.
  * @active: false once the receive right was destroyed; never true again.
  *	Read without the lock (READ_ONCE) only as a hint.
+ * @guarded: the receive right is guarded (mach_port_guard); @context is
+ *	the guard. @strict_guard hides it from mach_port_get_context.
+ *	@immovable: the receive right cannot be moved.
  * @kobject: a port the kernel answers for (a task's own port); it has no
  *	receive right and cannot be given a chosen name elsewhere.
  * @receiver: space holding the receive right, NULL while the right is in
@@ -52,6 +55,9 @@ struct mp_port {
 	spinlock_t lock;	/* see the kernel-doc above */
 	bool active;
 	bool kobject;
+	bool guarded;
+	bool strict_guard;
+	bool immovable;
 	struct mp_space *receiver;
 	u32 rcv_name;
 	u32 srights;

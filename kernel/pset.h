@@ -24,6 +24,7 @@ struct mp_space;
  * @rcv_wait: receivers blocked on the set (exclusive, handoff as ports).
  */
 struct mp_pset {
+	u32 name;		/* in its space, for mps_pset */
 	struct kref ref;
 	spinlock_t lock;	/* see the kernel-doc above */
 	bool active;

@@ -241,6 +241,7 @@ int mp_right_allocate(struct mp_space *space, u32 right, u32 flags, u32 *name)
 	if (set) {
 		e->type = T_PORT_SET;
 		e->pset = set;
+		set->name = *name;
 	} else if (port) {
 		e->type = T_RECEIVE;
 		e->port = port;
@@ -289,6 +290,8 @@ int mp_right_destroy(struct mp_space *space, u32 name)
 		return MACHPORT_KERN_INVALID_NAME;
 	if (e->pinned)
 		return MACHPORT_KERN_INVALID_CAPABILITY;
+	if ((e->type & T_RECEIVE) && READ_ONCE(e->port->guarded))
+		return MACHPORT_KERN_INVALID_RIGHT;	/* mach_port_destruct */
 	mp_right_destroy_entry(space, e);
 	return MACHPORT_KERN_SUCCESS;
 }
@@ -341,6 +344,8 @@ static int single_delta(struct mp_space *space, struct mp_entry *e, u32 right,
 		return MACHPORT_KERN_SUCCESS;
 	if (delta != -1)
 		return MACHPORT_KERN_INVALID_VALUE;
+	if (right == MACHPORT_RIGHT_RECEIVE && READ_ONCE(e->port->guarded))
+		return MACHPORT_KERN_INVALID_RIGHT;
 	if (right == MACHPORT_RIGHT_RECEIVE)
 		drop_receive(space, e);
 	else if (right == MACHPORT_RIGHT_SEND_ONCE)
@@ -444,6 +449,10 @@ static int copyin_check(struct mp_entry *e, u32 disp, bool *deadp)
 	default:
 		return MACHPORT_KERN_INVALID_RIGHT;
 	}
+	/* A guarded receive right stays where it is. */
+	if (disp == MACHPORT_MSG_TYPE_MOVE_RECEIVE && (e->type & need) &&
+	    READ_ONCE(e->port->guarded))
+		return MACHPORT_KERN_INVALID_RIGHT;
 	if (e->type & need)
 		return MACHPORT_KERN_SUCCESS;
 	if ((e->type & T_DEAD) && need != T_RECEIVE) {

@@ -239,7 +239,7 @@ kern_return_t mach_port_get_attributes(ipc_space_read_t task,
 	kern_return_t kr;
 
 	CHECK_TASK(task);
-	a.count = *count < 16 ? *count : 16;
+	a.count = *count < 32 ? *count : 32;
 	kr = mp_ioctl(MACHPORT_IOC_PORT_GET_ATTR, &a, KERN_INVALID_ADDRESS);
 	if (kr == KERN_SUCCESS) {
 		memcpy(info, a.info, a.count * sizeof(natural_t));
@@ -256,7 +256,7 @@ kern_return_t mach_port_set_attributes(ipc_space_t task, mach_port_name_t name,
 	struct machport_port_attr a = { .name = name, .flavor = flavor };
 
 	CHECK_TASK(task);
-	a.count = count < 16 ? count : 16;
+	a.count = count < 32 ? count : 32;
 	memcpy(a.info, info, a.count * sizeof(natural_t));
 	return mp_ioctl(MACHPORT_IOC_PORT_SET_ATTR, &a, KERN_INVALID_ADDRESS);
 }
@@ -345,4 +345,130 @@ kern_return_t mach_port_request_notification(ipc_space_t task,
 	if (kr == KERN_SUCCESS)
 		*previous = a.previous;
 	return kr;
+}
+
+static kern_return_t port_ctl(uint32_t op, mach_port_name_t name,
+			      uint64_t *value, int32_t delta, uint32_t flags)
+{
+	struct machport_port_ctl a = {
+		.op = op, .name = name, .value = value ? *value : 0,
+		.delta = delta, .flags = flags,
+	};
+	kern_return_t kr = mp_ioctl(MACHPORT_IOC_PORT_CTL, &a,
+				    KERN_INVALID_ADDRESS);
+
+	if (kr == KERN_SUCCESS && value)
+		*value = a.value;
+	return kr;
+}
+
+kern_return_t mach_port_set_mscount(ipc_space_t task, mach_port_name_t name,
+				    mach_port_mscount_t mscount)
+{
+	uint64_t v = mscount;
+
+	CHECK_TASK(task);
+	return port_ctl(MACHPORT_CTL_SET_MSCOUNT, name, &v, 0, 0);
+}
+
+kern_return_t mach_port_set_seqno(ipc_space_t task, mach_port_name_t name,
+				  mach_port_seqno_t seqno)
+{
+	uint64_t v = seqno;
+
+	CHECK_TASK(task);
+	return port_ctl(MACHPORT_CTL_SET_SEQNO, name, &v, 0, 0);
+}
+
+kern_return_t mach_port_get_context(ipc_space_read_t task,
+				    mach_port_name_t name,
+				    mach_port_context_t *context)
+{
+	uint64_t v = 0;
+	kern_return_t kr;
+
+	CHECK_TASK(task);
+	kr = port_ctl(MACHPORT_CTL_GET_CONTEXT, name, &v, 0, 0);
+	if (kr == KERN_SUCCESS)
+		*context = v;
+	return kr;
+}
+
+kern_return_t mach_port_set_context(ipc_space_t task, mach_port_name_t name,
+				    mach_port_context_t context)
+{
+	uint64_t v = context;
+
+	CHECK_TASK(task);
+	return port_ctl(MACHPORT_CTL_SET_CONTEXT, name, &v, 0, 0);
+}
+
+kern_return_t mach_port_guard(ipc_space_t task, mach_port_name_t name,
+			      mach_port_context_t guard, boolean_t strict)
+{
+	uint64_t v = guard;
+
+	CHECK_TASK(task);
+	return port_ctl(MACHPORT_CTL_GUARD, name, &v, 0,
+			strict ? MACHPORT_GUARD_STRICT : 0);
+}
+
+kern_return_t mach_port_unguard(ipc_space_t task, mach_port_name_t name,
+				mach_port_context_t guard)
+{
+	uint64_t v = guard;
+
+	CHECK_TASK(task);
+	return port_ctl(MACHPORT_CTL_UNGUARD, name, &v, 0, 0);
+}
+
+kern_return_t mach_port_destruct(ipc_space_t task, mach_port_name_t name,
+				 mach_port_delta_t srdelta,
+				 mach_port_context_t guard)
+{
+	uint64_t v = guard;
+
+	CHECK_TASK(task);
+	return port_ctl(MACHPORT_CTL_DESTRUCT, name, &v, srdelta, 0);
+}
+
+/*
+ * mach_port_construct(): a receive right with its options applied; if an
+ * option cannot be applied the right is destroyed and nothing remains.
+ */
+kern_return_t mach_port_construct(ipc_space_t task,
+				  mach_port_options_ptr_t options,
+				  mach_port_context_t context,
+				  mach_port_name_t *name)
+{
+	uint32_t flags = options->flags;
+	mach_port_name_t n;
+	kern_return_t kr;
+	uint64_t v = context;
+
+	CHECK_TASK(task);
+	kr = allocate(MACH_PORT_RIGHT_RECEIVE, 0, &n);
+	if (kr)
+		return kr;
+	if (flags & MPO_QLIMIT)
+		kr = mach_port_set_attributes(task, n, MACH_PORT_LIMITS_INFO,
+					      (mach_port_info_t)&options->mpl,
+					      MACH_PORT_LIMITS_INFO_COUNT);
+	if (!kr && (flags & MPO_INSERT_SEND_RIGHT))
+		kr = mach_port_insert_right(task, n, n, MACH_MSG_TYPE_MAKE_SEND);
+	if (!kr && (flags & MPO_CONTEXT_AS_GUARD))
+		kr = port_ctl(MACHPORT_CTL_GUARD, n, &v, 0,
+			      ((flags & MPO_STRICT) ? MACHPORT_GUARD_STRICT : 0) |
+			      ((flags & MPO_IMMOVABLE_RECEIVE) ?
+			       MACHPORT_GUARD_IMMOVABLE : 0));
+	else if (!kr)
+		kr = port_ctl(MACHPORT_CTL_SET_CONTEXT, n, &v, 0, 0);
+	if (kr) {
+		if (flags & MPO_CONTEXT_AS_GUARD)
+			port_ctl(MACHPORT_CTL_UNGUARD, n, &v, 0, 0);
+		mach_port_destroy(task, n);
+		return kr;
+	}
+	*name = n;
+	return KERN_SUCCESS;
 }

@@ -288,4 +288,106 @@ TEST(process_exit_fires)
 	mach_port_destroy(SELF, np);
 }
 
+/*
+ * Death against deallocation, across processes: the child holds send
+ * rights to N of the parent's ports, each with a dead-name request, and
+ * deallocates them while the parent destroys the ports. Every request
+ * must produce exactly one notification: dead name or port deleted.
+ */
+TEST(death_races_deallocation)
+{
+	enum { N = 64 };
+	mach_port_t bp = new_port(), ports[N];
+	int sync[2], done[2], i;
+	pid_t pid;
+	char c;
+
+	mach_port_insert_right(SELF, bp, bp, MACH_MSG_TYPE_MAKE_SEND);
+	task_set_special_port(SELF, TASK_BOOTSTRAP_PORT, bp);
+	mach_port_deallocate(SELF, bp);
+	ASSERT_EQ(0, pipe(sync));
+	ASSERT_EQ(0, pipe(done));
+	for (i = 0; i < N; i++)
+		ports[i] = new_port();
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		mach_port_t b = MACH_PORT_NULL, np = new_port(), prev, names[N];
+		union note n;
+		int got = 0, dead = 0, deleted = 0;
+
+		task_get_special_port(SELF, TASK_BOOTSTRAP_PORT, &b);
+		for (i = 0; i < N; i++) {
+			union {
+				mach_msg_header_t h;
+				struct {
+					mach_msg_header_t h;
+					mach_msg_body_t body;
+					mach_msg_port_descriptor_t d;
+					mach_msg_trailer_t t;
+				} rep;
+			} u;
+
+			/* ask the parent for a send right to its port i */
+			memset(&u, 0, sizeof(u));
+			u.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+			u.h.msgh_remote_port = b;
+			u.h.msgh_local_port = np;
+			u.h.msgh_id = i;
+			if (mach_msg(&u.h, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(u.h), sizeof(u), np, 0, 0))
+				_exit(1);
+			names[i] = u.rep.d.name;
+			if (mach_port_request_notification(SELF, names[i], MACH_NOTIFY_DEAD_NAME, 0, np,
+							   MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev))
+				_exit(4);
+		}
+		write(sync[1], "x", 1);
+		for (i = 0; i < N; i++)
+			mach_port_deallocate(SELF, names[i]);
+		while (get(np, &n, 2000) == MACH_MSG_SUCCESS) {
+			if (n.h.msgh_id == MACH_NOTIFY_DEAD_NAME)
+				dead++;
+			else if (n.h.msgh_id == MACH_NOTIFY_PORT_DELETED)
+				deleted++;
+			got++;
+		}
+		printf("# dead-name %d, port-deleted %d\n", dead, deleted);
+		_exit(got == N && dead + deleted == N ? 0 : 5);
+	}
+	/* serve the child's requests: a send right to each port */
+	for (i = 0; i < N; i++) {
+		struct {
+			mach_msg_header_t h;
+			mach_msg_body_t body;
+			mach_msg_port_descriptor_t d;
+		} m;
+		struct { mach_msg_header_t h; mach_msg_trailer_t t; } r;
+
+		KR_EQ(MACH_MSG_SUCCESS, mach_msg(&r.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), bp, 5000, 0));
+		memset(&m, 0, sizeof(m));
+		m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0) | MACH_MSGH_BITS_COMPLEX;
+		m.h.msgh_remote_port = r.h.msgh_remote_port;
+		m.body.msgh_descriptor_count = 1;
+		m.d.name = ports[r.h.msgh_id];
+		m.d.disposition = MACH_MSG_TYPE_MAKE_SEND;
+		m.d.type = MACH_MSG_PORT_DESCRIPTOR;
+		KR_EQ(MACH_MSG_SUCCESS, mach_msg(&m.h, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0));
+	}
+	ASSERT_EQ(1, read(sync[0], &c, 1));
+	for (i = 0; i < N; i++)
+		mach_port_destroy(SELF, ports[i]);
+	{
+		int status;
+
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	}
+	task_set_special_port(SELF, TASK_BOOTSTRAP_PORT, MACH_PORT_NULL);
+	mach_port_destroy(SELF, bp);
+	close(sync[0]);
+	close(sync[1]);
+	close(done[0]);
+	close(done[1]);
+}
+
 TEST_HARNESS_MAIN

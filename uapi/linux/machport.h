@@ -334,6 +334,11 @@ struct machport_msg {
 /* ---- Port attributes (mach_port_get/set_attributes) -------------------- */
 #define MACHPORT_PORT_LIMITS_INFO	1
 #define MACHPORT_PORT_RECEIVE_STATUS	2
+#define MACHPORT_PORT_DNREQUESTS_SIZE	3
+#define MACHPORT_PORT_TEMPOWNER		4
+#define MACHPORT_PORT_IMPORTANCE_RECEIVER 5
+#define MACHPORT_PORT_DENAP_RECEIVER	6
+#define MACHPORT_PORT_INFO_EXT		7
 #define MACHPORT_QLIMIT_DEFAULT		5
 #define MACHPORT_QLIMIT_MAX		1024
 
@@ -343,7 +348,7 @@ struct machport_port_attr {
 	__u32 count;		/* in: words in info (set) or room (get);
 				 * out: words written (get) */
 	__u32 reserved;		/* must be 0 */
-	__u32 info[16];		/* in (set) / out (get) */
+	__u32 info[32];		/* in (set) / out (get) */
 };
 
 /* ---- Task special ports (task_get/set_special_port) -------------------- */
@@ -405,6 +410,27 @@ struct machport_request_notification {
 	__u64 reserved;		/* must be 0 */
 };
 
+/* ---- Receive-right controls: mscount, seqno, context, guards ---------- */
+#define MACHPORT_CTL_SET_MSCOUNT	0	/* value */
+#define MACHPORT_CTL_SET_SEQNO		1	/* value */
+#define MACHPORT_CTL_GET_CONTEXT	2	/* value out */
+#define MACHPORT_CTL_SET_CONTEXT	3	/* value */
+#define MACHPORT_CTL_GUARD		4	/* value = guard, flags */
+#define MACHPORT_CTL_UNGUARD		5	/* value = guard */
+#define MACHPORT_CTL_DESTRUCT		6	/* value = guard, delta */
+
+#define MACHPORT_GUARD_STRICT		(1U << 0)	/* MPG_STRICT */
+#define MACHPORT_GUARD_IMMOVABLE	(1U << 1)	/* MPG_IMMOVABLE_RECEIVE */
+
+struct machport_port_ctl {
+	__u32 op;		/* in: MACHPORT_CTL_* */
+	__u32 name;		/* in: a receive right */
+	__u64 value;		/* in, or out for GET_CONTEXT */
+	__s32 delta;		/* in: DESTRUCT's send-right delta */
+	__u32 flags;		/* in: GUARD's MACHPORT_GUARD_* */
+	__u64 reserved;		/* must be 0 */
+};
+
 #define MACHPORT_IOC_MAGIC	0xBA
 
 #define MACHPORT_IOC_VERSION		_IO(MACHPORT_IOC_MAGIC, 0x00)
@@ -427,5 +453,6 @@ struct machport_request_notification {
 #define MACHPORT_IOC_MEMBER		_IOW(MACHPORT_IOC_MAGIC, 0x40, struct machport_member)
 #define MACHPORT_IOC_SET_STATUS		_IOWR(MACHPORT_IOC_MAGIC, 0x41, struct machport_set_status)
 #define MACHPORT_IOC_REQUEST_NOTIFY	_IOWR(MACHPORT_IOC_MAGIC, 0x50, struct machport_request_notification)
+#define MACHPORT_IOC_PORT_CTL		_IOWR(MACHPORT_IOC_MAGIC, 0x51, struct machport_port_ctl)
 
 #endif /* _UAPI_LINUX_MACHPORT_H */
