@@ -288,6 +288,111 @@ TEST(process_exit_fires)
 	mach_port_destroy(SELF, np);
 }
 
+struct carry {
+	mach_msg_header_t h;
+	mach_msg_body_t body;
+	mach_msg_port_descriptor_t d[2];
+	mach_msg_trailer_t t;
+};
+
+/*
+ * A process's exit fires what it held, across processes: its unused
+ * send-once right (SEND_ONCE), its port with a port-destroyed request
+ * (the receive right comes to us), its plain port (our dead-name
+ * request fires).
+ */
+TEST(exit_paths_across_processes)
+{
+	mach_port_t bp = new_port(), np = new_port(), prev, dn_name, pd_name;
+	int go[2], i, seen_so = 0, seen_pd = 0, seen_dn = 0;
+	struct carry c;
+	union note n;
+	pid_t pid;
+
+	mach_port_insert_right(SELF, bp, bp, MACH_MSG_TYPE_MAKE_SEND);
+	task_set_special_port(SELF, TASK_BOOTSTRAP_PORT, bp);
+	mach_port_deallocate(SELF, bp);
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		mach_port_t b = MACH_PORT_NULL, pd = new_port(), dn = new_port(), r = new_port();
+		struct carry m;
+		char ch;
+
+		close(go[1]);
+		task_get_special_port(SELF, TASK_BOOTSTRAP_PORT, &b);
+		/* ask for two send-once rights to the parent's notify port */
+		memset(&m, 0, sizeof(m));
+		m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+		m.h.msgh_remote_port = b;
+		m.h.msgh_local_port = r;
+		if (mach_msg(&m.h, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(mach_msg_header_t), sizeof(m), r, 0, 0))
+			_exit(1);
+		/* d[0] goes unused; d[1] becomes pd's port-destroyed request */
+		if (mach_port_request_notification(SELF, pd, MACH_NOTIFY_PORT_DESTROYED, 0, m.d[1].name,
+						   MACH_MSG_TYPE_MOVE_SEND_ONCE, &prev))
+			_exit(2);
+		/* give the parent send rights to pd and dn */
+		memset(&m, 0, sizeof(m));
+		m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+		m.h.msgh_remote_port = b;
+		m.body.msgh_descriptor_count = 2;
+		m.d[0].name = pd;
+		m.d[1].name = dn;
+		m.d[0].disposition = m.d[1].disposition = MACH_MSG_TYPE_MAKE_SEND;
+		m.d[0].type = m.d[1].type = MACH_MSG_PORT_DESCRIPTOR;
+		if (mach_msg(&m.h, MACH_SEND_MSG, sizeof(m) - sizeof(m.t), 0, 0, 0, 0))
+			_exit(3);
+		read(go[0], &ch, 1);
+		_exit(0);
+	}
+	/* the child's request: reply with two send-once rights to np */
+	KR_EQ(MACH_MSG_SUCCESS, mach_msg(&c.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(c), bp, 5000, 0));
+	{
+		struct carry m;
+
+		memset(&m, 0, sizeof(m));
+		m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MOVE_SEND_ONCE, 0) | MACH_MSGH_BITS_COMPLEX;
+		m.h.msgh_remote_port = c.h.msgh_remote_port;
+		m.body.msgh_descriptor_count = 2;
+		m.d[0].name = m.d[1].name = np;
+		m.d[0].disposition = m.d[1].disposition = MACH_MSG_TYPE_MAKE_SEND_ONCE;
+		m.d[0].type = m.d[1].type = MACH_MSG_PORT_DESCRIPTOR;
+		KR_EQ(MACH_MSG_SUCCESS, mach_msg(&m.h, MACH_SEND_MSG, sizeof(m) - sizeof(m.t), 0, 0, 0, 0));
+	}
+	KR_EQ(MACH_MSG_SUCCESS, mach_msg(&c.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(c), bp, 5000, 0));
+	pd_name = c.d[0].name;
+	dn_name = c.d[1].name;
+	KR_EQ(KERN_SUCCESS, mach_port_request_notification(SELF, dn_name, MACH_NOTIFY_DEAD_NAME, 0, np,
+							    MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	close(go[1]);	/* the child exits */
+	waitpid(pid, NULL, 0);
+	for (i = 0; i < 3; i++) {
+		KR_EQ(MACH_MSG_SUCCESS, get(np, &n, 2000));
+		if (n.h.msgh_id == MACH_NOTIFY_SEND_ONCE)
+			seen_so++;
+		if (n.h.msgh_id == MACH_NOTIFY_DEAD_NAME && n.dead.not_port == dn_name)
+			seen_dn++;
+		if (n.h.msgh_id == MACH_NOTIFY_PORT_DESTROYED) {
+			seen_pd++;
+			/* the receive right joins our send right's name */
+			EXPECT_EQ(pd_name, n.destroyed.not_port.name);
+			EXPECT_EQ(MACH_PORT_TYPE_SEND_RECEIVE, type_of(pd_name));
+		}
+	}
+	EXPECT_EQ(1, seen_so);
+	EXPECT_EQ(1, seen_dn);
+	EXPECT_EQ(1, seen_pd);
+	KR_EQ(MACH_RCV_TIMED_OUT, get(np, &n, 0));
+	task_set_special_port(SELF, TASK_BOOTSTRAP_PORT, MACH_PORT_NULL);
+	mach_port_destroy(SELF, pd_name);
+	mach_port_destroy(SELF, dn_name);
+	mach_port_destroy(SELF, bp);
+	mach_port_destroy(SELF, np);
+	close(go[0]);
+}
+
 /*
  * Death against deallocation, across processes: the child holds send
  * rights to N of the parent's ports, each with a dead-name request, and
