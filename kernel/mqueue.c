@@ -44,6 +44,8 @@ static int waiter_wake(wait_queue_entry_t *wq, unsigned int mode, int flags,
 {
 	struct mp_waiter *w = container_of(wq, struct mp_waiter, wq);
 	struct wake_key *k = key;
+	bool declined = false;
+	int ret;
 
 	if (k->status) {
 		w->status = k->status;
@@ -53,9 +55,16 @@ static int waiter_wake(wait_queue_entry_t *wq, unsigned int mode, int flags,
 		w->local_name = k->from->rcv_name;
 		mp_port_get(k->from);
 		k->taken = true;
+	} else if (k->kmsg) {
+		declined = true;	/* too small a buffer: try the next one */
 	}
 	list_del_init(&wq->entry);
-	return default_wake_function(wq, mode, flags, NULL);
+	ret = default_wake_function(wq, mode, flags, NULL);
+	/*
+	 * A waiter that could not take the message does not use up the
+	 * exclusive wake-up: another waiter may be able to.
+	 */
+	return declined ? 0 : ret;
 }
 
 /* Hand @kmsg to a receiver waiting on @wq, if one takes it. */
@@ -168,13 +177,15 @@ static bool has_room(struct mp_port *port, struct mp_kmsg *kmsg)
  * @kmsg: the message, rights copied in
  * @option: MACH_SEND_TIMEOUT matters here
  * @timeout: jiffies to wait for room, MAX_SCHEDULE_TIMEOUT for ever
+ * @reap: where a message for a dead port goes, for a caller that is
+ *	already destroying messages (NULL: destroy it here)
  *
  * Return: MACH_MSG_SUCCESS with the message delivered, or destroyed when
  * the port died meanwhile (as XNU does); MACH_SEND_TIMED_OUT or
  * MACH_SEND_INTERRUPTED with the message still the caller's.
  */
 int mp_mqueue_send(struct mp_port *port, struct mp_kmsg *kmsg, u32 option,
-		   long timeout)
+		   long timeout, struct list_head *reap)
 {
 	DEFINE_WAIT(wait);
 
@@ -182,7 +193,10 @@ int mp_mqueue_send(struct mp_port *port, struct mp_kmsg *kmsg, u32 option,
 	for (;;) {
 		if (!port->active) {
 			spin_unlock(&port->lock);
-			mp_kmsg_destroy(kmsg);
+			if (reap)
+				list_add_tail(&kmsg->link, reap);
+			else
+				mp_kmsg_destroy(kmsg);
 			return MACHPORT_MSG_SUCCESS;
 		}
 		if (has_room(port, kmsg)) {
@@ -296,14 +310,19 @@ int mp_mqueue_receive(struct mp_port *port, struct mp_rcv_req *req,
 	return ret;
 }
 
-/* Try one member of a set: -EAGAIN when it had nothing after all. */
-static int take_from_member(struct mp_port *port, struct mp_rcv_req *req,
-			    struct mp_kmsg **kmsgp)
+/*
+ * Try one member of a set: -EAGAIN when it had nothing after all, or it
+ * left the set (or its receive right left the space) meanwhile.
+ */
+static int take_from_member(struct mp_pset *set, struct mp_port *port,
+			    struct mp_rcv_req *req, struct mp_kmsg **kmsgp)
 {
-	int ret;
+	int ret = -EAGAIN;
 
 	spin_lock(&port->lock);
-	ret = port->active ? try_dequeue(port, req, kmsgp) : -EAGAIN;
+	if (port->active && port->receiver == req->space &&
+	    mp_pset_member_locked(set, port))
+		ret = try_dequeue(port, req, kmsgp);
 	if (ret != -EAGAIN) {
 		req->from = port;
 		req->local_name = port->rcv_name;
@@ -348,7 +367,7 @@ int mp_mqueue_receive_set(struct mp_pset *set, struct mp_rcv_req *req,
 			port = mb->port;
 			mp_port_get(port);
 			spin_unlock(&set->lock);
-			ret = take_from_member(port, req, kmsgp);
+			ret = take_from_member(set, port, req, kmsgp);
 			if (ret != -EAGAIN)
 				return ret;	/* the reference is req->from's */
 			mp_port_put(port);

@@ -2,6 +2,7 @@
 #ifndef MACHPORT_MQUEUE_H
 #define MACHPORT_MQUEUE_H
 
+#include <linux/list.h>
 #include <linux/types.h>
 
 struct mp_kmsg;
@@ -23,7 +24,7 @@ struct mp_rcv_req {
 };
 
 int mp_mqueue_send(struct mp_port *port, struct mp_kmsg *kmsg, u32 option,
-		   long timeout);
+		   long timeout, struct list_head *reap);
 int mp_mqueue_receive(struct mp_port *port, struct mp_rcv_req *req,
 		      struct mp_kmsg **kmsgp);
 int mp_mqueue_receive_set(struct mp_pset *set, struct mp_rcv_req *req,

@@ -201,7 +201,7 @@ static int msg_send(struct mp_space *space, const struct machport_msg *a)
 	mp_kmsg_set_sender(kmsg);
 	ret = mp_mqueue_send(kmsg->dest, kmsg, a->option,
 			     to_jiffies(a->option, MACHPORT_SEND_TIMEOUT,
-					a->timeout));
+					a->timeout), NULL);
 	if (ret)
 		pseudo_receive(space, kmsg, a->send_msg);
 	return ret;

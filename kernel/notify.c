@@ -52,7 +52,7 @@ static void give_up(struct mp_port *dest)
 
 static void post(struct mp_kmsg *kmsg)
 {
-	mp_mqueue_send(kmsg->dest, kmsg, MACHPORT_SEND_TIMEOUT, 0);
+	mp_mqueue_send(kmsg->dest, kmsg, MACHPORT_SEND_TIMEOUT, 0, NULL);
 }
 
 /* A name-carrying notification: dead name, port deleted, no senders. */
@@ -100,10 +100,12 @@ void mp_notify_dead_name(struct mp_port *notify, u32 name)
 /*
  * Instead of dying, @port (its receive right, in transit, one reference
  * given) goes to @notify in a MACH_NOTIFY_PORT_DESTROYED message. Were the
- * message to put the port inside its own queue, it is destroyed instead
- * and the port dies after all.
+ * message to put the port inside its own queue, or @notify be dead, the
+ * message joins @reap and the port dies after all: never a recursion,
+ * however many ports with such requests nest in each other's queues.
  */
-void mp_notify_port_destroyed(struct mp_port *notify, struct mp_port *port)
+void mp_notify_port_destroyed(struct mp_port *notify, struct mp_port *port,
+			      struct list_head *reap)
 {
 	u32 size = HDR + sizeof(struct machport_msg_body) +
 		   sizeof(struct machport_msg_port_descriptor);
@@ -114,11 +116,13 @@ void mp_notify_port_destroyed(struct mp_port *notify, struct mp_port *port)
 	if (kmsg)
 		kmsg->desc = kvcalloc(1, sizeof(*kmsg->desc), GFP_KERNEL_ACCOUNT);
 	if (!kmsg || !kmsg->desc) {
-		if (kmsg)
-			mp_kmsg_free(kmsg);	/* no right in it yet */
-		else
-			give_up(notify);
-		mp_right_drop_transit(port, MACHPORT_MSG_TYPE_PORT_RECEIVE);
+		if (kmsg) {
+			kmsg->dest = NULL;	/* the notify right is ours */
+			mp_kmsg_free(kmsg);
+		}
+		give_up(notify);
+		mp_right_release_transit(port, MACHPORT_MSG_TYPE_PORT_RECEIVE,
+					 reap);
 		return;
 	}
 	hdr = kmsg->data;
@@ -131,10 +135,28 @@ void mp_notify_port_destroyed(struct mp_port *notify, struct mp_port *port)
 	kmsg->desc[0].port = port;
 	kmsg->desc[0].rights_in = true;
 	if (!mp_desc_transit_check(kmsg)) {
-		mp_kmsg_destroy(kmsg);
+		list_add_tail(&kmsg->link, reap);
 		return;
 	}
-	post(kmsg);
+	mp_mqueue_send(notify, kmsg, MACHPORT_SEND_TIMEOUT, 0, reap);
+}
+
+/* Release whatever registrations a port being freed still holds. */
+void mp_notify_drop_requests(struct mp_port *port)
+{
+	struct mp_dnreq *req, *tmp;
+
+	list_for_each_entry_safe(req, tmp, &port->dnrequests, link) {
+		give_up(req->notify);
+		kfree(req);
+	}
+	INIT_LIST_HEAD(&port->dnrequests);
+	if (port->nsrequest)
+		give_up(port->nsrequest);
+	if (port->pdrequest)
+		give_up(port->pdrequest);
+	port->nsrequest = NULL;
+	port->pdrequest = NULL;
 }
 
 /* The port died: every dead-name request fires. */
@@ -262,6 +284,7 @@ static int swap_dead_name(struct mp_space *space, u32 name, u32 sync,
 	*prevp = NULL;
 	if (!e)
 		return MACHPORT_KERN_INVALID_NAME;	/* the notify was it */
+dead:
 	if (e->type & MACHPORT_TYPE_DEAD_NAME) {
 		if (!sync || !notify)
 			return MACHPORT_KERN_INVALID_ARGUMENT;
@@ -281,6 +304,13 @@ static int swap_dead_name(struct mp_space *space, u32 name, u32 sync,
 	}
 	port = e->port;
 	spin_lock(&port->lock);
+	if (!port->active) {
+		/* It died while we allocated: the name is dead now. */
+		spin_unlock(&port->lock);
+		kfree(fresh);
+		e = mp_right_lookup(space, name);
+		goto dead;
+	}
 	req = find_request(port, space, name);
 	if (req) {
 		*prevp = req->notify;

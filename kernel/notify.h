@@ -29,8 +29,10 @@ struct mp_dnreq {
 void mp_notify_send_once(struct mp_port *port);
 void mp_notify_no_senders(struct mp_port *notify, u32 mscount);
 void mp_notify_dead_name(struct mp_port *notify, u32 name);
-void mp_notify_port_destroyed(struct mp_port *notify, struct mp_port *port);
+void mp_notify_port_destroyed(struct mp_port *notify, struct mp_port *port,
+			      struct list_head *reap);
 void mp_notify_dead_requests(struct list_head *requests);
+void mp_notify_drop_requests(struct mp_port *port);
 void mp_notify_cancel(struct mp_port *port, struct mp_space *space, u32 name);
 int mp_notify_request(struct mp_space *space,
 		      struct machport_request_notification *a);

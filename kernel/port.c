@@ -40,6 +40,8 @@ void mp_port_release(struct kref *ref)
 {
 	struct mp_port *port = container_of(ref, struct mp_port, ref);
 
+	/* Death takes every request; this only guards against leaks. */
+	mp_notify_drop_requests(port);
 	atomic_long_dec(&mp_stats.ports);
 	kmem_cache_free(port_cache, port);
 }
@@ -86,7 +88,7 @@ void mp_port_kill(struct mp_port *port, struct list_head *reap)
 		mp_mqueue_port_changed(port);
 		spin_unlock(&port->lock);
 		mp_port_get(port);
-		mp_notify_port_destroyed(pd, port);
+		mp_notify_port_destroyed(pd, port, reap);
 		return;
 	}
 	WRITE_ONCE(port->active, false);

@@ -52,6 +52,12 @@ static struct mp_member *find(struct mp_pset *set, struct mp_port *port)
 	return NULL;
 }
 
+/* Is @port in @set? The port's lock is held. */
+bool mp_pset_member_locked(struct mp_pset *set, struct mp_port *port)
+{
+	return find(set, port);
+}
+
 bool mp_pset_has(struct mp_pset *set, struct mp_port *port)
 {
 	bool ret;

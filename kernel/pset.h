@@ -56,6 +56,7 @@ struct mp_pset *mp_pset_create(void);
 void mp_pset_put(struct mp_pset *set);
 void mp_pset_destroy(struct mp_pset *set);
 bool mp_pset_has(struct mp_pset *set, struct mp_port *port);
+bool mp_pset_member_locked(struct mp_pset *set, struct mp_port *port);
 int mp_pset_add(struct mp_pset *set, struct mp_port *port);
 bool mp_pset_remove(struct mp_pset *set, struct mp_port *port);
 bool mp_pset_remove_all(struct mp_port *port);

@@ -130,10 +130,22 @@ static void drop_send_once(struct mp_space *space, struct mp_entry *e)
  * The receive right dies. A send right under the same name becomes a dead
  * name at once, keeping its user references.
  */
+/* The name lets go of its port: its own dead-name request is a deletion. */
+static void cancel_own_request(struct mp_space *space, struct mp_entry *e)
+{
+	if (!(e->type & T_DNREQ) || !e->port)
+		return;
+	mp_notify_cancel(e->port, space, mp_space_name(space, e));
+	e->type &= ~T_DNREQ;
+}
+
 static void drop_receive(struct mp_space *space, struct mp_entry *e)
 {
 	struct mp_port *port = e->port;
 
+	/* Without a send right the name goes away with the receive right. */
+	if (!(e->type & T_SEND))
+		cancel_own_request(space, e);
 	mp_pset_remove_all(port);
 	mp_port_destroy(port);
 	if (mp_port_active(port)) {
@@ -161,6 +173,7 @@ void mp_right_destroy_entry(struct mp_space *space, struct mp_entry *e)
 	if (e->pinned)		/* only at teardown: the task port dies */
 		mp_port_destroy(e->port);
 	check_dead(space, e);
+	cancel_own_request(space, e);	/* the whole name goes */
 	if (e->type & T_RECEIVE)
 		drop_receive(space, e);
 	if (e->type & T_SEND)

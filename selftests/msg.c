@@ -512,6 +512,54 @@ static void *blocked_sender(void *p)
 	return NULL;
 }
 
+struct sized_waiter {
+	mach_port_t port;
+	mach_msg_size_t size;
+	mach_msg_return_t result;
+	long ms;
+	volatile int started;
+};
+
+static void *sized_receiver(void *p)
+{
+	struct sized_waiter *w = p;
+	struct timespec t0, t1;
+	struct rcv_buf b;
+
+	w->started = 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	w->result = mach_msg(&b.header, MACH_RCV_MSG | MACH_RCV_LARGE | MACH_RCV_TIMEOUT,
+			     0, w->size, w->port, 5000, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	w->ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	return NULL;
+}
+
+/* A waiter with too small a buffer must not swallow the wake-up. */
+TEST(two_waiters_one_too_small)
+{
+	struct sized_waiter small = { .port = new_port(), .size = sizeof(mach_msg_header_t) + 8 };
+	struct sized_waiter big = { .port = small.port, .size = sizeof(struct rcv_buf) };
+	pthread_t t1, t2;
+
+	ASSERT_EQ(0, pthread_create(&t1, NULL, sized_receiver, &small));
+	while (!small.started)
+		usleep(1000);
+	usleep(50000);
+	ASSERT_EQ(0, pthread_create(&t2, NULL, sized_receiver, &big));
+	while (!big.started)
+		usleep(1000);
+	usleep(50000);
+	KR_EQ(MACH_MSG_SUCCESS, send_simple(small.port, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 1, "for the big one", 0, 0));
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	EXPECT_EQ(MACH_MSG_SUCCESS, big.result);
+	/* woken by the send, not by its 5 s timeout */
+	EXPECT_GT(2500, big.ms);
+	EXPECT_TRUE(small.result == MACH_RCV_TOO_LARGE || small.result == MACH_RCV_TIMED_OUT);
+	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, small.port));
+}
+
 TEST(full_queue_sender)
 {
 	struct sender_arg a = { .port = new_port() };

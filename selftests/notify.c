@@ -288,6 +288,80 @@ TEST(process_exit_fires)
 	mach_port_destroy(SELF, np);
 }
 
+/* A name's own request when the name goes with its receive right. */
+TEST(own_request_on_receive_right)
+{
+	mach_port_t r = new_port(), np = new_port(), prev;
+	union note n;
+
+	KR_EQ(KERN_SUCCESS, mach_port_request_notification(SELF, r, MACH_NOTIFY_DEAD_NAME, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(KERN_SUCCESS, mach_port_mod_refs(SELF, r, MACH_PORT_RIGHT_RECEIVE, -1));
+	KR_EQ(MACH_MSG_SUCCESS, get(np, &n, 0));
+	EXPECT_EQ(MACH_NOTIFY_PORT_DELETED, n.h.msgh_id);
+	EXPECT_EQ(r, n.deleted.not_port);
+	KR_EQ(MACH_RCV_TIMED_OUT, get(np, &n, 0));
+	/* with a send right too, mod_refs leaves a dead name: DEAD_NAME */
+	r = new_port();
+	KR_EQ(KERN_SUCCESS, mach_port_insert_right(SELF, r, r, MACH_MSG_TYPE_MAKE_SEND));
+	KR_EQ(KERN_SUCCESS, mach_port_request_notification(SELF, r, MACH_NOTIFY_DEAD_NAME, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(KERN_SUCCESS, mach_port_mod_refs(SELF, r, MACH_PORT_RIGHT_RECEIVE, -1));
+	KR_EQ(MACH_MSG_SUCCESS, get(np, &n, 0));
+	EXPECT_EQ(MACH_NOTIFY_DEAD_NAME, n.h.msgh_id);
+	{
+		mach_port_urefs_t refs = 0;
+
+		mach_port_get_refs(SELF, r, MACH_PORT_RIGHT_DEAD_NAME, &refs);
+		EXPECT_EQ(2u, refs);
+	}
+	mach_port_destroy(SELF, r);
+	/* mach_port_destroy of a send+receive name: the whole name goes */
+	r = new_port();
+	KR_EQ(KERN_SUCCESS, mach_port_insert_right(SELF, r, r, MACH_MSG_TYPE_MAKE_SEND));
+	KR_EQ(KERN_SUCCESS, mach_port_request_notification(SELF, r, MACH_NOTIFY_DEAD_NAME, 0, np, MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, r));
+	KR_EQ(MACH_MSG_SUCCESS, get(np, &n, 0));
+	EXPECT_EQ(MACH_NOTIFY_PORT_DELETED, n.h.msgh_id);
+	KR_EQ(MACH_RCV_TIMED_OUT, get(np, &n, 0));
+	mach_port_destroy(SELF, np);
+}
+
+/*
+ * Ports nested in each other's queues, each asking to get its own receive
+ * right back when destroyed: destroying the outermost must not recurse
+ * (the kernel stack would overflow) and must free them all.
+ */
+TEST(nested_port_destroyed_requests)
+{
+	enum { N = 300 };
+	static mach_port_t r[N];
+	mach_port_t prev;
+	long ports;
+	int i;
+
+	for (i = 0; i < N; i++) {
+		r[i] = new_port();
+		KR_EQ(KERN_SUCCESS, mach_port_request_notification(SELF, r[i], MACH_NOTIFY_PORT_DESTROYED, 0, r[i], MACH_MSG_TYPE_MAKE_SEND_ONCE, &prev));
+	}
+	ports = mp_count("ports");
+	for (i = N - 1; i > 0; i--) {
+		struct {
+			mach_msg_header_t h;
+			mach_msg_body_t body;
+			mach_msg_port_descriptor_t d;
+		} m = { 0 };
+
+		m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0) | MACH_MSGH_BITS_COMPLEX;
+		m.h.msgh_remote_port = r[i - 1];
+		m.body.msgh_descriptor_count = 1;
+		m.d.name = r[i];
+		m.d.disposition = MACH_MSG_TYPE_MOVE_RECEIVE;
+		m.d.type = MACH_MSG_PORT_DESCRIPTOR;
+		KR_EQ(MACH_MSG_SUCCESS, mach_msg(&m.h, MACH_SEND_MSG, sizeof(m), 0, 0, 0, 0));
+	}
+	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, r[0]));
+	EXPECT_EQ(ports - N, mp_count("ports"));
+}
+
 struct carry {
 	mach_msg_header_t h;
 	mach_msg_body_t body;
