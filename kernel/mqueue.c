@@ -221,6 +221,41 @@ int mp_mqueue_send(struct mp_port *port, struct mp_kmsg *kmsg, u32 option,
 	}
 }
 
+static void waiter_init(struct mp_waiter *w, u32 max_size)
+{
+	memset(w, 0, sizeof(*w));
+	w->max_size = max_size;
+	init_waitqueue_func_entry(&w->wq, waiter_wake);
+	w->wq.private = current;
+	w->wq.flags |= WQ_FLAG_EXCLUSIVE;
+}
+
+/*
+ * Sleep once on @wq, @lock (which guards it) dropped meanwhile.
+ * Return: -EAGAIN to look again, or the mach_msg_return_t to stop with: a
+ * message handed over (MACH_MSG_SUCCESS, in @w), the port or set gone,
+ * the timeout spent, or a signal. *@timeout is what is left.
+ */
+static int wait_once(wait_queue_head_t *wq, spinlock_t *lock,
+		     struct mp_waiter *w, long *timeout)
+{
+	lockdep_assert_held(lock);
+	if (!*timeout)
+		return MACHPORT_RCV_TIMED_OUT;
+	if (signal_pending(current))
+		return MACHPORT_RCV_INTERRUPTED;
+	__add_wait_queue_entry_tail(wq, &w->wq);
+	set_current_state(TASK_INTERRUPTIBLE);
+	spin_unlock(lock);
+	*timeout = schedule_timeout(*timeout);
+	spin_lock(lock);
+	if (!list_empty(&w->wq.entry))
+		list_del_init(&w->wq.entry);
+	if (w->kmsg)
+		return MACHPORT_MSG_SUCCESS;
+	return w->status ?: -EAGAIN;
+}
+
 static bool still_receiver(struct mp_port *port, struct mp_rcv_req *req)
 {
 	return port->active && port->receiver == req->space &&
@@ -260,48 +295,29 @@ static int try_dequeue(struct mp_port *port, struct mp_rcv_req *req,
 int mp_mqueue_receive(struct mp_port *port, struct mp_rcv_req *req,
 		      struct mp_kmsg **kmsgp)
 {
-	struct mp_waiter w = { .max_size = req->max_size };
+	struct mp_waiter w;
 	long timeout = req->timeout;
 	int ret;
 
 	*kmsgp = NULL;
-	init_waitqueue_func_entry(&w.wq, waiter_wake);
-	w.wq.private = current;
-	w.wq.flags |= WQ_FLAG_EXCLUSIVE;
+	waiter_init(&w, req->max_size);
 	spin_lock(&port->lock);
 	for (;;) {
-		if (!still_receiver(port, req)) {
-			ret = MACHPORT_RCV_PORT_CHANGED;
+		ret = MACHPORT_RCV_PORT_CHANGED;
+		if (!still_receiver(port, req))
 			break;
-		}
 		ret = try_dequeue(port, req, kmsgp);
 		if (ret != -EAGAIN)
 			break;
-		ret = MACHPORT_RCV_TIMED_OUT;
-		if (!timeout)
+		ret = wait_once(&port->rcv_wait, &port->lock, &w, &timeout);
+		if (ret != -EAGAIN)
 			break;
-		ret = MACHPORT_RCV_INTERRUPTED;
-		if (signal_pending(current))
-			break;
-		__add_wait_queue_entry_tail(&port->rcv_wait, &w.wq);
-		set_current_state(TASK_INTERRUPTIBLE);
-		spin_unlock(&port->lock);
-		timeout = schedule_timeout(timeout);
-		spin_lock(&port->lock);
-		if (!list_empty(&w.wq.entry))
-			list_del_init(&w.wq.entry);
-		if (w.kmsg) {
-			*kmsgp = w.kmsg;
-			mp_port_put(w.from);	/* it is @port */
-			ret = MACHPORT_MSG_SUCCESS;
-			break;
-		}
-		if (w.status) {
-			ret = w.status;
-			break;
-		}
 	}
 	spin_unlock(&port->lock);
+	if (w.kmsg) {
+		*kmsgp = w.kmsg;
+		mp_port_put(w.from);	/* it is @port */
+	}
 	if (*kmsgp) {
 		mp_port_get(port);
 		req->from = port;
@@ -345,16 +361,14 @@ static int take_from_member(struct mp_pset *set, struct mp_port *port,
 int mp_mqueue_receive_set(struct mp_pset *set, struct mp_rcv_req *req,
 			  struct mp_kmsg **kmsgp)
 {
-	struct mp_waiter w = { .max_size = req->max_size };
 	long timeout = req->timeout;
 	struct mp_member *mb;
 	struct mp_port *port;
+	struct mp_waiter w;
 	int ret;
 
 	*kmsgp = NULL;
-	init_waitqueue_func_entry(&w.wq, waiter_wake);
-	w.wq.private = current;
-	w.wq.flags |= WQ_FLAG_EXCLUSIVE;
+	waiter_init(&w, req->max_size);
 	spin_lock(&set->lock);
 	for (;;) {
 		ret = MACHPORT_RCV_PORT_CHANGED;
@@ -374,32 +388,16 @@ int mp_mqueue_receive_set(struct mp_pset *set, struct mp_rcv_req *req,
 			spin_lock(&set->lock);
 			continue;
 		}
-		ret = MACHPORT_RCV_TIMED_OUT;
-		if (!timeout)
+		ret = wait_once(&set->rcv_wait, &set->lock, &w, &timeout);
+		if (ret != -EAGAIN)
 			break;
-		ret = MACHPORT_RCV_INTERRUPTED;
-		if (signal_pending(current))
-			break;
-		__add_wait_queue_entry_tail(&set->rcv_wait, &w.wq);
-		set_current_state(TASK_INTERRUPTIBLE);
-		spin_unlock(&set->lock);
-		timeout = schedule_timeout(timeout);
-		spin_lock(&set->lock);
-		if (!list_empty(&w.wq.entry))
-			list_del_init(&w.wq.entry);
-		if (w.kmsg) {
-			*kmsgp = w.kmsg;
-			req->from = w.from;
-			req->local_name = w.local_name;
-			ret = MACHPORT_MSG_SUCCESS;
-			break;
-		}
-		if (w.status) {
-			ret = w.status;
-			break;
-		}
 	}
 	spin_unlock(&set->lock);
+	if (w.kmsg) {
+		*kmsgp = w.kmsg;
+		req->from = w.from;
+		req->local_name = w.local_name;
+	}
 	return ret;
 }
 
