@@ -405,6 +405,28 @@ TEST(many_names_grow_and_shrink)
 	EXPECT_EQ(ports, mp_count("ports"));
 }
 
+/* The per-space name limit (module parameter max_names): KERN_NO_SPACE. */
+TEST(name_limit)
+{
+	FILE *f = fopen("/sys/module/machport/parameters/max_names", "r");
+	unsigned int max = 0, n = 0;
+	mach_port_t d;
+	kern_return_t kr;
+
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(1, fscanf(f, "%u", &max));
+	fclose(f);
+	/* dead names cost a table slot each and nothing else */
+	while ((kr = mach_port_allocate(SELF, MACH_PORT_RIGHT_DEAD_NAME, &d)) == KERN_SUCCESS)
+		n++;
+	EXPECT_EQ(KERN_NO_SPACE, kr);
+	EXPECT_EQ(max, n);
+	/* a freed slot can be had again, and only one */
+	KR_EQ(KERN_SUCCESS, mach_port_deallocate(SELF, d));
+	KR_EQ(KERN_SUCCESS, mach_port_allocate(SELF, MACH_PORT_RIGHT_RECEIVE, &d));
+	KR_EQ(KERN_NO_SPACE, mach_port_allocate(SELF, MACH_PORT_RIGHT_RECEIVE, &d));
+}
+
 TEST(reply_port)
 {
 	mach_port_t r = mach_reply_port();
