@@ -16,6 +16,7 @@
 
 #include "desc.h"
 #include "kmsg.h"
+#include "kobject.h"
 #include "machport.h"
 #include "mqueue.h"
 #include "msg.h"
@@ -196,6 +197,10 @@ static int msg_send(struct mp_space *space, const struct machport_msg *a)
 	}
 	if (h.drop) {
 		mp_kmsg_destroy(kmsg);
+		return MACHPORT_MSG_SUCCESS;
+	}
+	if (kmsg->dest->kobject) {
+		mp_kobject_receive(kmsg);
 		return MACHPORT_MSG_SUCCESS;
 	}
 	mp_kmsg_set_sender(kmsg);

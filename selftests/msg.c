@@ -560,6 +560,33 @@ TEST(two_waiters_one_too_small)
 	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, small.port));
 }
 
+/*
+ * The task's own port answers every request as macOS answers an unknown
+ * MIG routine, and never lets a sender pile up messages on it.
+ */
+TEST(task_port_requests)
+{
+	mach_port_t reply = mach_reply_port();
+	struct {
+		mach_msg_header_t h;
+		NDR_record_t ndr;
+		kern_return_t ret;
+		mach_msg_trailer_t t;
+	} r;
+	int i;
+
+	for (i = 0; i < 20; i++)
+		KR_EQ(MACH_MSG_SUCCESS, send_simple(SELF, MACH_MSG_TYPE_COPY_SEND, MACH_PORT_NULL, 0, 3400, "x", MACH_SEND_TIMEOUT, 0));
+	KR_EQ(MACH_MSG_SUCCESS, send_simple(SELF, MACH_MSG_TYPE_COPY_SEND, reply, MACH_MSG_TYPE_MAKE_SEND_ONCE, 3401, "x", 0, 0));
+	KR_EQ(MACH_MSG_SUCCESS, mach_msg(&r.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(r), reply, 1000, 0));
+	EXPECT_EQ(3501, r.h.msgh_id);
+	EXPECT_EQ(MIG_BAD_ID, r.ret);
+	EXPECT_EQ(reply, r.h.msgh_local_port);
+	EXPECT_EQ(MACH_MSGH_BITS(0, MACH_MSG_TYPE_PORT_SEND_ONCE), r.h.msgh_bits);
+	EXPECT_EQ(0u, status_of(reply).mps_msgcount);
+	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, reply));
+}
+
 TEST(full_queue_sender)
 {
 	struct sender_arg a = { .port = new_port() };

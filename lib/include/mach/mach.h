@@ -21,6 +21,7 @@
 #include <mach/ndr.h>
 #include <mach/notify.h>
 #include <mach/mach_port.h>
+#include <mach/mig_errors.h>
 #include <mach/mach_init.h>
 #include <mach/mach_traps.h>
 #include <mach/task_special_ports.h>
