@@ -441,7 +441,7 @@ static void *blocked_receiver(void *p)
 	struct waiter_arg *a = p;
 	struct rcv_buf b;
 
-	a->started = 1;
+	a->started = gettid();
 	a->result = receive(a->port, &b, a->option, 0);
 	return NULL;
 }
@@ -452,9 +452,7 @@ TEST(port_destroyed_under_receiver)
 	pthread_t th;
 
 	ASSERT_EQ(0, pthread_create(&th, NULL, blocked_receiver, &a));
-	while (!a.started)
-		usleep(1000);
-	usleep(50000);
+	mp_wait_blocked(&a.started);
 	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, a.port));
 	pthread_join(th, NULL);
 	EXPECT_EQ(MACH_RCV_PORT_CHANGED, a.result);
@@ -476,9 +474,7 @@ TEST(signals)
 	sigaction(SIGUSR1, &sa, NULL);
 	/* MACH_RCV_INTERRUPT: the caller sees the interruption */
 	ASSERT_EQ(0, pthread_create(&th, NULL, blocked_receiver, &a));
-	while (!a.started)
-		usleep(1000);
-	usleep(50000);
+	mp_wait_blocked(&a.started);
 	pthread_kill(th, SIGUSR1);
 	pthread_join(th, NULL);
 	EXPECT_EQ(MACH_RCV_INTERRUPTED, a.result);
@@ -486,9 +482,7 @@ TEST(signals)
 	a.option = 0;
 	a.started = 0;
 	ASSERT_EQ(0, pthread_create(&th, NULL, blocked_receiver, &a));
-	while (!a.started)
-		usleep(1000);
-	usleep(50000);
+	mp_wait_blocked(&a.started);
 	pthread_kill(th, SIGUSR1);
 	usleep(50000);
 	KR_EQ(MACH_MSG_SUCCESS, send_simple(a.port, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 1, "after", 0, 0));
@@ -507,7 +501,7 @@ static void *blocked_sender(void *p)
 {
 	struct sender_arg *a = p;
 
-	a->started = 1;
+	a->started = gettid();
 	a->result = send_simple(a->port, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 99, "blocked", 0, 0);
 	return NULL;
 }
@@ -526,7 +520,7 @@ static void *sized_receiver(void *p)
 	struct timespec t0, t1;
 	struct rcv_buf b;
 
-	w->started = 1;
+	w->started = gettid();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	w->result = mach_msg(&b.header, MACH_RCV_MSG | MACH_RCV_LARGE | MACH_RCV_TIMEOUT,
 			     0, w->size, w->port, 5000, 0);
@@ -543,13 +537,9 @@ TEST(two_waiters_one_too_small)
 	pthread_t t1, t2;
 
 	ASSERT_EQ(0, pthread_create(&t1, NULL, sized_receiver, &small));
-	while (!small.started)
-		usleep(1000);
-	usleep(50000);
+	mp_wait_blocked(&small.started);
 	ASSERT_EQ(0, pthread_create(&t2, NULL, sized_receiver, &big));
-	while (!big.started)
-		usleep(1000);
-	usleep(50000);
+	mp_wait_blocked(&big.started);
 	KR_EQ(MACH_MSG_SUCCESS, send_simple(small.port, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, 1, "for the big one", 0, 0));
 	pthread_join(t1, NULL);
 	pthread_join(t2, NULL);
@@ -598,9 +588,7 @@ TEST(full_queue_sender)
 		KR_EQ(MACH_MSG_SUCCESS, send_simple(a.port, MACH_MSG_TYPE_MAKE_SEND, MACH_PORT_NULL, 0, i, "x", 0, 0));
 	/* a blocked sender proceeds when a message is received */
 	ASSERT_EQ(0, pthread_create(&th, NULL, blocked_sender, &a));
-	while (!a.started)
-		usleep(1000);
-	usleep(50000);
+	mp_wait_blocked(&a.started);
 	EXPECT_EQ(5u, status_of(a.port).mps_msgcount);
 	KR_EQ(MACH_MSG_SUCCESS, receive(a.port, &b, 0, 0));
 	pthread_join(th, NULL);
@@ -609,9 +597,7 @@ TEST(full_queue_sender)
 	/* a blocked sender whose port dies returns success (XNU quirk) */
 	a.started = 0;
 	ASSERT_EQ(0, pthread_create(&th, NULL, blocked_sender, &a));
-	while (!a.started)
-		usleep(1000);
-	usleep(50000);
+	mp_wait_blocked(&a.started);
 	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, a.port));
 	pthread_join(th, NULL);
 	EXPECT_EQ(MACH_MSG_SUCCESS, a.result);

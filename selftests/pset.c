@@ -194,7 +194,7 @@ static void *wait_on_set(void *arg)
 	struct waiter *w = arg;
 	struct rcv r;
 
-	w->started = 1;
+	w->started = gettid();
 	w->result = take(w->set, &r, 10000);
 	w->from = r.header.msgh_local_port;
 	w->value = r.value;
@@ -205,9 +205,7 @@ static void start(struct waiter *w, pthread_t *th)
 {
 	w->started = 0;
 	pthread_create(th, NULL, wait_on_set, w);
-	while (!w->started)
-		usleep(1000);
-	usleep(50000);
+	mp_wait_blocked(&w->started);
 }
 
 TEST(wakeups_and_handoff)

@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <mach/mach.h>
 
@@ -47,5 +49,37 @@ static inline int mp_next_id(mach_port_t port)
 }
 
 #define SEND_ONCE_NOTE 0107
+
+/*
+ * Wait until the thread whose id *tidp holds (it stores gettid() there
+ * before blocking) sleeps in the kernel, then a little more: a test that
+ * acts on a blocked receiver or sender must not race with it getting
+ * there, however slow the machine.
+ */
+static inline void mp_wait_blocked(volatile int *tidp)
+{
+	char path[64], buf[512], *p;
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		FILE *f;
+		size_t n;
+
+		if (*tidp) {
+			snprintf(path, sizeof(path), "/proc/self/task/%d/stat", *tidp);
+			f = fopen(path, "r");
+			if (f) {
+				n = fread(buf, 1, sizeof(buf) - 1, f);
+				fclose(f);
+				buf[n] = 0;
+				p = strrchr(buf, ')');
+				if (p && p[1] == ' ' && p[2] == 'S')
+					break;
+			}
+		}
+		usleep(5000);
+	}
+	usleep(20000);
+}
 
 #endif
