@@ -25,8 +25,9 @@
 /* The NDR record MIG puts first in a body: little-endian, ASCII, IEEE. */
 static const u8 ndr_record[NDR] = { 0, 0, 0, 0, 1, 0, 0, 0 };
 
-/* A message to the send-once right @dest (consumed), or NULL. */
-static struct mp_kmsg *kernel_msg(struct mp_port *dest, u32 id, u32 size)
+/* A message to the right @dest of type @msgt (consumed), or NULL. */
+static struct mp_kmsg *kernel_msg_to(struct mp_port *dest, u32 msgt, u32 id,
+				     u32 size)
 {
 	struct machport_msg_header *hdr;
 	struct mp_kmsg *kmsg = mp_kmsg_alloc(size);
@@ -35,12 +36,36 @@ static struct mp_kmsg *kernel_msg(struct mp_port *dest, u32 id, u32 size)
 		return NULL;
 	memset(kmsg->data, 0, size);
 	hdr = kmsg->data;
-	hdr->bits = MACHPORT_MSG_TYPE_MOVE_SEND_ONCE;
+	hdr->bits = msgt;
 	hdr->size = size;
 	hdr->id = id;
 	kmsg->dest = dest;
-	kmsg->dest_msgt = MACHPORT_MSG_TYPE_PORT_SEND_ONCE;
+	kmsg->dest_msgt = msgt;
 	return kmsg;
+}
+
+static struct mp_kmsg *kernel_msg(struct mp_port *dest, u32 id, u32 size)
+{
+	return kernel_msg_to(dest, MACHPORT_MSG_TYPE_PORT_SEND_ONCE, id, size);
+}
+
+/*
+ * The MIG-shaped kernel message: header, NDR record, one 32-bit value (a
+ * name, a count or a return code), to the right @dest of type @msgt.
+ * Consumes the right; without memory, it is released unused.
+ */
+void mp_notify_send_value(struct mp_port *dest, u32 msgt, u32 id, u32 value)
+{
+	struct mp_kmsg *kmsg = kernel_msg_to(dest, msgt, id,
+					     HDR + NDR + sizeof(u32));
+
+	if (!kmsg) {
+		mp_right_drop_used(dest, msgt);
+		return;
+	}
+	memcpy(kmsg->data + HDR, ndr_record, NDR);
+	memcpy(kmsg->data + HDR + NDR, &value, sizeof(value));
+	mp_mqueue_send(dest, kmsg, MACHPORT_SEND_TIMEOUT, 0, NULL);
 }
 
 /* Without memory for the message the right goes unused and unannounced. */
@@ -58,15 +83,8 @@ static void post(struct mp_kmsg *kmsg)
 /* A name-carrying notification: dead name, port deleted, no senders. */
 static void notify_u32(struct mp_port *notify, u32 id, u32 value)
 {
-	struct mp_kmsg *kmsg = kernel_msg(notify, id, HDR + NDR + sizeof(u32));
-
-	if (!kmsg) {
-		give_up(notify);
-		return;
-	}
-	memcpy(kmsg->data + HDR, ndr_record, NDR);
-	memcpy(kmsg->data + HDR + NDR, &value, sizeof(value));
-	post(kmsg);
+	mp_notify_send_value(notify, MACHPORT_MSG_TYPE_PORT_SEND_ONCE, id,
+			     value);
 }
 
 /*

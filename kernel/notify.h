@@ -26,6 +26,7 @@ struct mp_dnreq {
 	struct mp_port *notify;
 };
 
+void mp_notify_send_value(struct mp_port *dest, u32 msgt, u32 id, u32 value);
 void mp_notify_send_once(struct mp_port *port);
 void mp_notify_no_senders(struct mp_port *notify, u32 mscount);
 void mp_notify_dead_name(struct mp_port *notify, u32 name);
