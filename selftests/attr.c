@@ -13,24 +13,6 @@
 
 #define SELF mach_task_self()
 
-static mach_port_t new_port(void)
-{
-	mach_port_t p = MACH_PORT_NULL;
-
-	mach_port_allocate(SELF, MACH_PORT_RIGHT_RECEIVE, &p);
-	return p;
-}
-
-static mach_port_status_t status_of(mach_port_t p)
-{
-	mach_port_status_t st;
-	mach_msg_type_number_t n = MACH_PORT_RECEIVE_STATUS_COUNT;
-
-	memset(&st, 0xff, sizeof(st));
-	mach_port_get_attributes(SELF, p, MACH_PORT_RECEIVE_STATUS, (mach_port_info_t)&st, &n);
-	return st;
-}
-
 TEST(status_fields)
 {
 	mach_port_t p = new_port(), set, np = new_port(), prev;

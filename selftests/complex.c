@@ -35,14 +35,6 @@ union rcv {
 	char buf[1024];
 };
 
-static mach_port_t new_port(void)
-{
-	mach_port_t p = MACH_PORT_NULL;
-
-	mach_port_allocate(SELF, MACH_PORT_RIGHT_RECEIVE, &p);
-	return p;
-}
-
 static mach_msg_return_t send_ports_d(mach_port_t dest,
 				      mach_msg_type_name_t ddisp, mach_port_t a,
 				      mach_msg_type_name_t da, mach_port_t b,
@@ -78,26 +70,6 @@ static mach_msg_return_t rcv(mach_port_t p, union rcv *r)
 	memset(r, 0, sizeof(*r));
 	return mach_msg(&r->header, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0,
 			sizeof(*r), p, 0, 0);
-}
-
-static mach_port_type_t type_of(mach_port_t n)
-{
-	mach_port_type_t t = 0;
-
-	if (mach_port_type(SELF, n, &t))
-		return ~0u;
-	return t;
-}
-
-static mach_port_status_t status_of(mach_port_t p)
-{
-	mach_port_status_t st;
-	mach_msg_type_number_t n = MACH_PORT_RECEIVE_STATUS_COUNT;
-
-	memset(&st, 0xff, sizeof(st));
-	mach_port_get_attributes(SELF, p, MACH_PORT_RECEIVE_STATUS,
-				 (mach_port_info_t)&st, &n);
-	return st;
 }
 
 TEST(port_descriptors)

@@ -27,15 +27,6 @@ struct rcv_buf {
 	mach_msg_max_trailer_t trailer;
 };
 
-static mach_port_t new_port(void)
-{
-	mach_port_t p = MACH_PORT_NULL;
-
-	if (mach_port_allocate(SELF, MACH_PORT_RIGHT_RECEIVE, &p))
-		return MACH_PORT_NULL;
-	return p;
-}
-
 static mach_msg_return_t send_simple(mach_port_t dest, mach_msg_type_name_t disp,
 				     mach_port_t reply,
 				     mach_msg_type_name_t reply_disp,
@@ -60,17 +51,6 @@ static mach_msg_return_t receive(mach_port_t port, struct rcv_buf *b,
 	memset(b, 0, sizeof(*b));
 	return mach_msg(&b->header, MACH_RCV_MSG | extra, 0, sizeof(*b), port,
 			timeout, MACH_PORT_NULL);
-}
-
-static mach_port_status_t status_of(mach_port_t p)
-{
-	mach_port_status_t st;
-	mach_msg_type_number_t n = MACH_PORT_RECEIVE_STATUS_COUNT;
-
-	memset(&st, 0xff, sizeof(st));
-	mach_port_get_attributes(SELF, p, MACH_PORT_RECEIVE_STATUS,
-				 (mach_port_info_t)&st, &n);
-	return st;
 }
 
 static mach_port_urefs_t send_refs(mach_port_t p)

@@ -25,14 +25,6 @@ union note {
 	char raw[256];
 };
 
-static mach_port_t new_port(void)
-{
-	mach_port_t p = MACH_PORT_NULL;
-
-	mach_port_allocate(SELF, MACH_PORT_RIGHT_RECEIVE, &p);
-	return p;
-}
-
 static mach_msg_return_t get(mach_port_t p, union note *n, mach_msg_timeout_t ms)
 {
 	memset(n, 0, sizeof(*n));
@@ -46,13 +38,6 @@ static mach_port_t make_so(mach_port_t p)
 
 	mach_port_extract_right(SELF, p, MACH_MSG_TYPE_MAKE_SEND_ONCE, &so, &t);
 	return so;
-}
-
-static mach_port_type_t type_of(mach_port_t n)
-{
-	mach_port_type_t t = 0;
-
-	return mach_port_type(SELF, n, &t) ? ~0u : t;
 }
 
 TEST(send_once_unused)

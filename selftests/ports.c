@@ -18,15 +18,6 @@ static mach_port_t new_receive(struct __test_metadata *_metadata)
 	return p;
 }
 
-static mach_port_type_t type_of(mach_port_t name)
-{
-	mach_port_type_t t = 0;
-
-	if (mach_port_type(SELF, name, &t) != KERN_SUCCESS)
-		return ~0u;
-	return t;
-}
-
 static mach_port_urefs_t refs_of(mach_port_t name, mach_port_right_t right)
 {
 	mach_port_urefs_t r = 0;

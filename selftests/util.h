@@ -50,6 +50,38 @@ static inline int mp_next_id(mach_port_t port)
 
 #define SEND_ONCE_NOTE 0107
 
+/* A new receive right, or MACH_PORT_NULL. */
+static inline mach_port_t new_port(void)
+{
+	mach_port_t p = MACH_PORT_NULL;
+
+	if (mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_RECEIVE, &p))
+		return MACH_PORT_NULL;
+	return p;
+}
+
+/* A name's MACH_PORT_TYPE_* bits, or ~0 when the name is not there. */
+static inline mach_port_type_t type_of(mach_port_t name)
+{
+	mach_port_type_t t = 0;
+
+	if (mach_port_type(mach_task_self(), name, &t) != KERN_SUCCESS)
+		return ~0u;
+	return t;
+}
+
+/* A receive right's status; all ones when there is none. */
+static inline mach_port_status_t status_of(mach_port_t p)
+{
+	mach_port_status_t st;
+	mach_msg_type_number_t n = MACH_PORT_RECEIVE_STATUS_COUNT;
+
+	memset(&st, 0xff, sizeof(st));
+	mach_port_get_attributes(mach_task_self(), p, MACH_PORT_RECEIVE_STATUS,
+				 (mach_port_info_t)&st, &n);
+	return st;
+}
+
 /*
  * Wait until the thread whose id *tidp holds (it stores gettid() there
  * before blocking) sleeps in the kernel, then a little more: a test that

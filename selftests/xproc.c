@@ -39,14 +39,6 @@ union rcv {
 	char buf[512];
 };
 
-static mach_port_t new_port(void)
-{
-	mach_port_t p = MACH_PORT_NULL;
-
-	mach_port_allocate(SELF, MACH_PORT_RIGHT_RECEIVE, &p);
-	return p;
-}
-
 /* Send a right (and optionally OOL bytes) to @dest. */
 static mach_msg_return_t give(mach_port_t dest, mach_port_t right,
 			      mach_msg_type_name_t disp, void *ool,
