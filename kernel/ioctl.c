@@ -17,6 +17,7 @@
 #include "machport.h"
 #include "msg.h"
 #include "notify.h"
+#include "pollfd.h"
 #include "right.h"
 #include "space.h"
 #include "special.h"
@@ -33,7 +34,8 @@ static long ioc_features(void __user *uarg)
 		return -EINVAL;
 	f.features = MACHPORT_FEAT_PORTS | MACHPORT_FEAT_MSG |
 		     MACHPORT_FEAT_COMPLEX | MACHPORT_FEAT_SPECIAL |
-		     MACHPORT_FEAT_PSET | MACHPORT_FEAT_NOTIFY;
+		     MACHPORT_FEAT_PSET | MACHPORT_FEAT_NOTIFY |
+		     MACHPORT_FEAT_BOOTSTRAP | MACHPORT_FEAT_POLLFD;
 	f.max_ool_size = mp_max_ool_size;
 	f.max_ool_ports = mp_max_ool_ports;
 	f.max_names = mp_max_names;
@@ -265,6 +267,17 @@ static bool owned_by_parent(struct mp_space *space)
 	return ret;
 }
 
+static long ioc_pollfd(struct mp_space *space, void __user *uarg)
+{
+	struct machport_port_pollfd a;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.reserved || a.fd || (a.flags & ~MACHPORT_POLLFD_CLOEXEC))
+		return -EINVAL;
+	return mp_pollfd_open(space, &a, uarg);
+}
+
 static long ioc_inherit(struct mp_space *space, void __user *uarg)
 {
 	struct machport_inherit a;
@@ -407,6 +420,8 @@ static long space_ioctl(struct mp_space *space, unsigned int cmd,
 		return ioc_request_notify(space, uarg);
 	case MACHPORT_IOC_PORT_CTL:
 		return ioc_port_ctl(space, uarg);
+	case MACHPORT_IOC_PORT_POLLFD:
+		return ioc_pollfd(space, uarg);
 	}
 	return -ENOIOCTLCMD;
 }

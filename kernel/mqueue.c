@@ -18,6 +18,7 @@
 #include "kmsg.h"
 #include "machport.h"
 #include "mqueue.h"
+#include "pollfd.h"
 #include "port.h"
 #include "pset.h"
 #include "space.h"
@@ -114,6 +115,7 @@ static void deliver(struct mp_port *port, struct mp_kmsg *kmsg)
 	}
 	list_add_tail(&kmsg->link, &port->messages);
 	port->msgcount++;
+	mp_pollfd_port_wake(port, EPOLLIN | EPOLLRDNORM);
 	mp_pset_mark_ready(port);
 }
 
@@ -126,6 +128,7 @@ void mp_mqueue_set_ready(struct mp_pset *set, struct mp_member *mb)
 	if (list_empty(&mb->ready))
 		list_add_tail(&mb->ready, &set->ready);
 	__wake_up(&set->rcv_wait, TASK_INTERRUPTIBLE, 1, &key);
+	mp_pollfd_set_wake(set, EPOLLIN | EPOLLRDNORM);
 }
 
 void mp_pset_mark_ready(struct mp_port *port)

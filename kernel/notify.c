@@ -115,32 +115,39 @@ void mp_notify_dead_name(struct mp_port *notify, u32 name)
 	notify_u32(notify, MACHPORT_NOTIFY_DEAD_NAME, name);
 }
 
-/*
- * Instead of dying, @port (its receive right, in transit, one reference
- * given) goes to @notify in a MACH_NOTIFY_PORT_DESTROYED message. Were the
- * message to put the port inside its own queue, or @notify be dead, the
- * message joins @reap and the port dies after all: never a recursion,
- * however many ports with such requests nest in each other's queues.
+/**
+ * mp_notify_send_port() - a kernel message carrying one right
+ * @dest: where to, a right of type @msgt (consumed)
+ * @msgt: MACH_MSG_TYPE_PORT_SEND or _SEND_ONCE
+ * @id: the message id
+ * @port: the right carried, in transit, with its reference (consumed)
+ * @disp: its kind: MACH_MSG_TYPE_MOVE_RECEIVE, _MOVE_SEND or _MOVE_SEND_ONCE
+ * @reap: messages to destroy afterwards (mp_kmsg_reap)
+ *
+ * The message is a header, a body and one port descriptor: the shape of
+ * MACH_NOTIFY_PORT_DESTROYED and of a MIG reply whose only output is a
+ * port. Were the message to put a receive right inside its own queue, or
+ * @dest be dead, the message joins @reap and the right dies with it:
+ * never a recursion, however many ports nest in each other's queues.
  */
-void mp_notify_port_destroyed(struct mp_port *notify, struct mp_port *port,
-			      struct list_head *reap)
+void mp_notify_send_port(struct mp_port *dest, u32 msgt, u32 id,
+			 struct mp_port *port, u8 disp, struct list_head *reap)
 {
 	u32 size = HDR + sizeof(struct machport_msg_body) +
 		   sizeof(struct machport_msg_port_descriptor);
 	struct machport_msg_header *hdr;
 	struct mp_kmsg *kmsg;
 
-	kmsg = kernel_msg(notify, MACHPORT_NOTIFY_PORT_DESTROYED, size);
+	kmsg = kernel_msg_to(dest, msgt, id, size);
 	if (kmsg)
 		kmsg->desc = kvcalloc(1, sizeof(*kmsg->desc), GFP_KERNEL_ACCOUNT);
 	if (!kmsg || !kmsg->desc) {
 		if (kmsg) {
-			kmsg->dest = NULL;	/* the notify right is ours */
+			kmsg->dest = NULL;	/* the right to @dest is ours */
 			mp_kmsg_free(kmsg);
 		}
-		give_up(notify);
-		mp_right_release_transit(port, MACHPORT_MSG_TYPE_PORT_RECEIVE,
-					 reap);
+		mp_right_drop_used(dest, msgt);
+		mp_right_release_transit(port, disp, reap);
 		return;
 	}
 	hdr = kmsg->data;
@@ -149,14 +156,26 @@ void mp_notify_port_destroyed(struct mp_port *notify, struct mp_port *port,
 	kmsg->ndesc = 1;
 	kmsg->desc[0].offset = HDR + sizeof(struct machport_msg_body);
 	kmsg->desc[0].type = MACHPORT_MSG_PORT_DESCRIPTOR;
-	kmsg->desc[0].disp = MACHPORT_MSG_TYPE_MOVE_RECEIVE;
+	kmsg->desc[0].disp = disp;
 	kmsg->desc[0].port = port;
 	kmsg->desc[0].rights_in = true;
 	if (!mp_desc_transit_check(kmsg)) {
 		list_add_tail(&kmsg->link, reap);
 		return;
 	}
-	mp_mqueue_send(notify, kmsg, MACHPORT_SEND_TIMEOUT, 0, reap);
+	mp_mqueue_send(dest, kmsg, MACHPORT_SEND_TIMEOUT, 0, reap);
+}
+
+/*
+ * Instead of dying, @port (its receive right, in transit, one reference
+ * given) goes to @notify in a MACH_NOTIFY_PORT_DESTROYED message.
+ */
+void mp_notify_port_destroyed(struct mp_port *notify, struct mp_port *port,
+			      struct list_head *reap)
+{
+	mp_notify_send_port(notify, MACHPORT_MSG_TYPE_PORT_SEND_ONCE,
+			    MACHPORT_NOTIFY_PORT_DESTROYED, port,
+			    MACHPORT_MSG_TYPE_MOVE_RECEIVE, reap);
 }
 
 /* Release whatever registrations a port being freed still holds. */

@@ -27,6 +27,8 @@ struct mp_dnreq {
 };
 
 void mp_notify_send_value(struct mp_port *dest, u32 msgt, u32 id, u32 value);
+void mp_notify_send_port(struct mp_port *dest, u32 msgt, u32 id,
+			 struct mp_port *port, u8 disp, struct list_head *reap);
 void mp_notify_send_once(struct mp_port *port);
 void mp_notify_no_senders(struct mp_port *notify, u32 mscount);
 void mp_notify_dead_name(struct mp_port *notify, u32 name);

@@ -8,6 +8,7 @@
 #include "machport.h"
 #include "mqueue.h"
 #include "notify.h"
+#include "pollfd.h"
 #include "port.h"
 
 static struct kmem_cache *port_cache;
@@ -42,6 +43,7 @@ void mp_port_release(struct kref *ref)
 
 	/* Death takes every request; this only guards against leaks. */
 	mp_notify_drop_requests(port);
+	mp_pollfd_free(port);
 	atomic_long_dec(&mp_stats.ports);
 	kmem_cache_free(port_cache, port);
 }
@@ -95,6 +97,7 @@ void mp_port_kill(struct mp_port *port, struct list_head *reap)
 	port->receiver = NULL;
 	port->rcv_name = 0;
 	mp_mqueue_port_changed(port);
+	mp_pollfd_port_wake(port, EPOLLHUP);
 	list_splice_tail_init(&port->messages, reap);
 	port->msgcount = 0;
 	ns = port->nsrequest;

@@ -21,8 +21,9 @@ struct mp_space;
  * @guarded: the receive right is guarded (mach_port_guard); @context is
  *	the guard. @strict_guard hides it from mach_port_get_context.
  *	@immovable: the receive right cannot be moved.
- * @kobject: a port the kernel answers for (a task's own port); it has no
- *	receive right and cannot be given a chosen name elsewhere.
+ * @kobject: MP_KOBJECT_*: a port the kernel answers for (a task's own
+ *	port, a bootstrap port); it has no receive right and cannot be given
+ *	a chosen name elsewhere.
  * @receiver: space holding the receive right, NULL while the right is in
  *	transit or after death.
  * @rcv_name: the receive right's name in @receiver.
@@ -34,6 +35,8 @@ struct mp_space;
  * @seqno: sequence number of the next message dequeued.
  * @qlimit: queue limit.
  * @context: the receive right's context value (mach_port_set_context).
+ * @kobj: for a kernel port, what it stands for (MP_KOBJECT_BOOTSTRAP: its
+ *	registry, no reference); NULL once that is gone.
  * @id: stable identifier shown by introspection; never a kernel address.
  * @transit_dest: while the receive right travels in a message, the port
  *	whose queue that message is on (a reference); under mp_transit_lock.
@@ -49,12 +52,14 @@ struct mp_space;
  *	the message to it directly instead of queueing it. Its own lock nests
  *	inside @lock.
  * @snd_wait: senders blocked because the queue is full.
+ * @poll: pollers (MACHPORT_IOC_PORT_POLLFD), allocated with the first
+ *	poll descriptor and freed with the port; set once, under @lock.
  */
 struct mp_port {
 	struct kref ref;
 	spinlock_t lock;	/* see the kernel-doc above */
 	bool active;
-	bool kobject;
+	u8 kobject;
 	bool guarded;
 	bool strict_guard;
 	bool immovable;
@@ -65,7 +70,10 @@ struct mp_port {
 	u32 mscount;
 	u32 seqno;
 	u32 qlimit;
-	u64 context;
+	union {
+		u64 context;
+		void *kobj;
+	};
 	u64 id;
 	struct mp_port *transit_dest;
 	struct list_head memberships;
@@ -76,6 +84,19 @@ struct mp_port {
 	u32 msgcount;
 	wait_queue_head_t rcv_wait;
 	wait_queue_head_t snd_wait;
+	struct mp_pollwq *poll;
+};
+
+/* Values of mp_port.kobject */
+enum {
+	MP_KOBJECT_NONE,
+	MP_KOBJECT_TASK,
+	MP_KOBJECT_BOOTSTRAP,
+};
+
+/* The pollers of a port (see pollfd.c). */
+struct mp_pollwq {
+	wait_queue_head_t wait;
 };
 
 struct mp_port *mp_port_create(struct mp_space *receiver, u32 name);

@@ -14,6 +14,7 @@
 #include "machport.h"
 #include "mqueue.h"
 #include "port.h"
+#include "pollfd.h"
 #include "pset.h"
 
 struct mp_pset *mp_pset_create(void)
@@ -28,6 +29,7 @@ struct mp_pset *mp_pset_create(void)
 	INIT_LIST_HEAD(&set->members);
 	INIT_LIST_HEAD(&set->ready);
 	init_waitqueue_head(&set->rcv_wait);
+	init_waitqueue_head(&set->poll_wait);
 	return set;
 }
 
@@ -168,6 +170,7 @@ void mp_pset_destroy(struct mp_pset *set)
 	spin_lock(&set->lock);
 	set->active = false;
 	mp_mqueue_set_changed(set);
+	mp_pollfd_set_wake(set, EPOLLHUP);
 	spin_unlock(&set->lock);
 	while ((mb = list_first_entry_or_null(&set->members, struct mp_member,
 					      in_set)))

@@ -22,6 +22,7 @@ struct mp_space;
  * @ready: struct mp_member.ready of the members that hold messages, in
  *	the order they will be served (round robin).
  * @rcv_wait: receivers blocked on the set (exclusive, handoff as ports).
+ * @poll_wait: pollers (MACHPORT_IOC_PORT_POLLFD), woken under @lock.
  */
 struct mp_pset {
 	u32 name;		/* in its space, for mps_pset */
@@ -31,6 +32,7 @@ struct mp_pset {
 	struct list_head members;
 	struct list_head ready;
 	wait_queue_head_t rcv_wait;
+	wait_queue_head_t poll_wait;
 };
 
 /**

@@ -815,7 +815,7 @@ int mp_right_init_task(struct mp_space *space)
 	lockdep_assert_held(&space->lock);
 	if (!port)
 		return -ENOMEM;
-	port->kobject = true;
+	port->kobject = MP_KOBJECT_TASK;
 	port->srights = 1;
 	e->port = port;
 	e->type = T_SEND;
@@ -951,6 +951,28 @@ int mp_right_receive_object(struct mp_space *space, u32 name,
 		return MACHPORT_MSG_SUCCESS;
 	}
 	return mp_right_receive_port(space, name, portp);
+}
+
+/* For a poll descriptor: the receive right's port or the set, referenced. */
+int mp_right_poll_object(struct mp_space *space, u32 name,
+			 struct mp_port **portp, struct mp_pset **setp)
+{
+	struct mp_entry *e;
+
+	lockdep_assert_held(&space->lock);
+	e = name_valid(name) ? lookup(space, name) : NULL;
+	if (!e)
+		return MACHPORT_KERN_INVALID_NAME;
+	if (e->type & T_PORT_SET) {
+		kref_get(&e->pset->ref);
+		*setp = e->pset;
+		return MACHPORT_KERN_SUCCESS;
+	}
+	if (!(e->type & T_RECEIVE))
+		return MACHPORT_KERN_INVALID_RIGHT;
+	mp_port_get(e->port);
+	*portp = e->port;
+	return MACHPORT_KERN_SUCCESS;
 }
 
 /* The port of the receive right @name, with a reference. */

@@ -52,6 +52,8 @@ void mp_right_release_transit(struct mp_port *port, u32 msgt,
 void mp_right_drop_used(struct mp_port *port, u32 msgt);
 int mp_right_receive_port(struct mp_space *space, u32 name,
 			  struct mp_port **portp);
+int mp_right_poll_object(struct mp_space *space, u32 name,
+			 struct mp_port **portp, struct mp_pset **setp);
 int mp_right_receive_object(struct mp_space *space, u32 name,
 			    struct mp_port **portp, struct mp_pset **setp);
 int mp_right_members(struct mp_space *space, u32 op, u32 name, u32 pset);

@@ -17,7 +17,9 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 
+#include "bootstrap.h"
 #include "machport.h"
+#include "port.h"
 #include "right.h"
 #include "space.h"
 #include "special.h"
@@ -277,15 +279,19 @@ struct mp_space *mp_space_create(void)
 	kref_init(&space->ref);
 	space->active = true;
 	space->owner = get_pid(task_tgid(current));
+	space->bootstrap = mp_bootstrap_get();
 	mutex_lock(&space->lock);
-	if (grow(space, INITIAL_SIZE) || mp_right_init_task(space)) {
+	if (!space->bootstrap || grow(space, INITIAL_SIZE) ||
+	    mp_right_init_task(space)) {
 		kvfree(space->table);
 		kvfree(space->buckets);
 		mutex_unlock(&space->lock);
+		mp_bootstrap_put(space->bootstrap);
 		put_pid(space->owner);
 		kfree(space);
 		return NULL;
 	}
+	mp_special_init(space, mp_bootstrap_port(space->bootstrap));
 	mutex_unlock(&space->lock);
 	atomic_long_inc(&mp_stats.spaces);
 	return space;
@@ -298,6 +304,7 @@ struct mp_space *mp_space_create(void)
  */
 void mp_space_teardown(struct mp_space *space)
 {
+	struct mp_bootstrap *bs;
 	u32 i;
 
 	mutex_lock(&space->lock);
@@ -318,7 +325,11 @@ void mp_space_teardown(struct mp_space *space)
 	space->nbuckets = 0;
 	space->free_head = 0;
 	space->free_tail = 0;
+	bs = space->bootstrap;
+	space->bootstrap = NULL;
 	mutex_unlock(&space->lock);
+	/* The last space of a namespace takes its registry with it. */
+	mp_bootstrap_put(bs);
 }
 
 static void space_release(struct kref *ref)

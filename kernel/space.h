@@ -8,6 +8,7 @@
 
 #include "machport.h"
 
+struct mp_bootstrap;
 struct mp_port;
 struct mp_pset;
 struct pid;
@@ -73,6 +74,9 @@ struct mp_entry {
  * @owner: the thread group that opened the device.
  * @special: task special ports (send rights, one port reference each),
  *	indexed by TASK_*_PORT; slot 0 and TASK_KERNEL_PORT are unused.
+ * @bootstrap: the name registry of the IPC namespace the space was opened
+ *	in (a reference, dropped at teardown), whose port is the initial
+ *	TASK_BOOTSTRAP_PORT.
  * @ref: lifetime of the structure (the file holds one reference).
  */
 struct mp_space {
@@ -87,6 +91,7 @@ struct mp_space {
 	bool active;
 	struct pid *owner;
 	struct mp_port *special[MACHPORT_TASK_MAX_SPECIAL_PORT + 1];
+	struct mp_bootstrap *bootstrap;
 	struct kref ref;
 };
 

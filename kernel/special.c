@@ -69,9 +69,21 @@ int mp_special_set(struct mp_space *space, u32 which, u32 name)
 	return MACHPORT_KERN_SUCCESS;
 }
 
+/* A new space's bootstrap port: its namespace's registry. */
+void mp_special_init(struct mp_space *space, struct mp_port *bootstrap)
+{
+	lockdep_assert_held(&space->lock);
+	mp_port_make_send(bootstrap);
+	mp_port_get(bootstrap);
+	space->special[MACHPORT_TASK_BOOTSTRAP_PORT] = bootstrap;
+}
+
 /*
  * A forked child starts with send rights to its parent's special ports.
- * Both spaces are locked by the caller, parent first (see locking.md).
+ * The bootstrap port is the exception when the child is in another IPC
+ * namespace (it unshared one before opening its space): a container
+ * keeps its own registry. Both spaces are locked by the caller, parent
+ * first (see locking.md).
  */
 void mp_special_inherit(struct mp_space *child, struct mp_space *parent)
 {
@@ -82,6 +94,9 @@ void mp_special_inherit(struct mp_space *child, struct mp_space *parent)
 	for (i = 0; i < ARRAY_SIZE(parent->special); i++) {
 		struct mp_port *port = parent->special[i];
 
+		if (i == MACHPORT_TASK_BOOTSTRAP_PORT &&
+		    child->bootstrap != parent->bootstrap)
+			continue;
 		if (port) {
 			mp_port_copy_send(port);
 			mp_port_get(port);

@@ -4,8 +4,10 @@
 
 #include <linux/types.h>
 
+struct mp_port;
 struct mp_space;
 
+void mp_special_init(struct mp_space *space, struct mp_port *bootstrap);
 int mp_special_get(struct mp_space *space, u32 which, u32 *name);
 int mp_special_set(struct mp_space *space, u32 which, u32 name);
 void mp_special_inherit(struct mp_space *child, struct mp_space *parent);

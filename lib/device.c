@@ -21,12 +21,19 @@
 #include "internal.h"
 
 static atomic_int dev_fd = -1;
+static atomic_uint fork_generation;
+
+unsigned int mp_fork_generation(void)
+{
+	return atomic_load_explicit(&fork_generation, memory_order_relaxed);
+}
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
 static void forget_in_child(void)
 {
 	int fd = atomic_exchange(&dev_fd, -1);
 
+	atomic_fetch_add(&fork_generation, 1);
 	/* Closing the parent's descriptor in the child leaves its space. */
 	if (fd >= 0)
 		close(fd);
@@ -43,6 +50,7 @@ static void start_child_space(void)
 	struct machport_inherit in = { .parent_fd = parent };
 	int fd;
 
+	atomic_fetch_add(&fork_generation, 1);
 	if (parent < 0)
 		return;
 	fd = open("/dev/" MACHPORT_DEVICE_NAME, O_RDWR | O_CLOEXEC);
@@ -51,6 +59,12 @@ static void start_child_space(void)
 		atomic_store(&dev_fd, fd);
 	}
 	close(parent);
+	mp_bootstrap_after_fork();
+}
+
+int mp_device_present(void)
+{
+	return access("/dev/" MACHPORT_DEVICE_NAME, R_OK | W_OK) == 0;
 }
 
 static void install_atfork(void)

@@ -23,6 +23,19 @@
 MP_HIDDEN kern_return_t mp_ioctl(unsigned long cmd, void *arg,
 				 kern_return_t fault_kr);
 
+/*
+ * Counts the forks this process's library has seen in a child: state
+ * that holds names (per-thread reply ports...) is stale when it was
+ * recorded under another generation.
+ */
+MP_HIDDEN unsigned int mp_fork_generation(void);
+
+/* /dev/mach exists and may be opened (no message if not). */
+MP_HIDDEN int mp_device_present(void);
+
+/* After fork, in the child: fetch the child's own bootstrap port. */
+MP_HIDDEN void mp_bootstrap_after_fork(void);
+
 /* True if @task names the calling task. */
 static inline int mp_task_ok(mach_port_t task)
 {

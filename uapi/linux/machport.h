@@ -243,6 +243,8 @@ struct machport_msg_trailer {
 #define MACHPORT_FEAT_SPECIAL		(1ULL << 3)	/* special ports, inherit */
 #define MACHPORT_FEAT_PSET		(1ULL << 4)	/* port sets */
 #define MACHPORT_FEAT_NOTIFY		(1ULL << 5)	/* notifications */
+#define MACHPORT_FEAT_BOOTSTRAP		(1ULL << 6)	/* the name service */
+#define MACHPORT_FEAT_POLLFD		(1ULL << 7)	/* MACHPORT_IOC_PORT_POLLFD */
 
 struct machport_features {
 	__u64 features;		/* out: MACHPORT_FEAT_* */
@@ -353,6 +355,7 @@ struct machport_port_attr {
 
 /* ---- Task special ports (task_get/set_special_port) -------------------- */
 #define MACHPORT_TASK_KERNEL_PORT	1
+#define MACHPORT_TASK_BOOTSTRAP_PORT	4
 #define MACHPORT_TASK_MAX_SPECIAL_PORT	11
 
 struct machport_special_port {
@@ -370,6 +373,58 @@ struct machport_special_port {
  */
 struct machport_inherit {
 	__s32 parent_fd;	/* in */
+	__u32 reserved;		/* must be 0 */
+};
+
+/* ---- The name service (bootstrap port) ---------------------------------
+ *
+ * A new space's TASK_BOOTSTRAP_PORT is a send right to a port the kernel
+ * answers for: the name registry of the opener's IPC namespace. Requests
+ * and replies follow MIG conventions (NDR record, reply id = id + 100, a
+ * mig_reply_error_t carrying the return code, or on success a complex
+ * reply with one port descriptor and nothing else). name is 1..127 bytes
+ * and a NUL, padded to 128 with anything. Documentation/bootstrap.md has
+ * the layouts, so that a replacement server can be written.
+ *
+ *   CHECK_IN: header, NDR, name[128]          -> the receive right of a new
+ *                                                port registered under name
+ *   REGISTER: header, body, port descriptor (a send right, or NULL to
+ *             unregister), NDR, name[128]     -> return code only
+ *   LOOK_UP:  header, NDR, name[128]          -> a send right
+ */
+#define MACHPORT_BOOTSTRAP_NAME_LEN		128
+#define MACHPORT_BOOTSTRAP_MSG_CHECK_IN		402
+#define MACHPORT_BOOTSTRAP_MSG_REGISTER		403
+#define MACHPORT_BOOTSTRAP_MSG_LOOK_UP		404
+#define MACHPORT_BOOTSTRAP_REPLY_DELTA		100
+
+#define MACHPORT_BOOTSTRAP_SUCCESS		0
+#define MACHPORT_BOOTSTRAP_NOT_PRIVILEGED	1100
+#define MACHPORT_BOOTSTRAP_NAME_IN_USE		1101
+#define MACHPORT_BOOTSTRAP_UNKNOWN_SERVICE	1102
+#define MACHPORT_BOOTSTRAP_SERVICE_ACTIVE	1103
+#define MACHPORT_BOOTSTRAP_BAD_COUNT		1104
+#define MACHPORT_BOOTSTRAP_NO_MEMORY		1105
+
+#define MACHPORT_MIG_BAD_ID			(-303)
+#define MACHPORT_MIG_BAD_ARGUMENTS		(-304)
+
+/* ---- Pollable ports ------------------------------------------------------
+ *
+ * MACHPORT_IOC_PORT_POLLFD: a new file descriptor for the receive right or
+ * port set @name. It polls EPOLLIN | EPOLLRDNORM while a message is queued
+ * (on any member, for a set) and EPOLLHUP once the port or set is
+ * destroyed. It refers to the port or set itself (a reference), not to
+ * the name, so it may be closed before or after the right goes. read()
+ * and write() fail with -EINVAL. Mach codes: KERN_INVALID_NAME,
+ * KERN_INVALID_RIGHT; errno: EMFILE, ENFILE, ENOMEM.
+ */
+#define MACHPORT_POLLFD_CLOEXEC		(1U << 0)	/* O_CLOEXEC */
+
+struct machport_port_pollfd {
+	__u32 name;		/* in: a receive right or port set */
+	__u32 flags;		/* in: MACHPORT_POLLFD_* */
+	__s32 fd;		/* out */
 	__u32 reserved;		/* must be 0 */
 };
 
@@ -454,5 +509,6 @@ struct machport_port_ctl {
 #define MACHPORT_IOC_SET_STATUS		_IOWR(MACHPORT_IOC_MAGIC, 0x41, struct machport_set_status)
 #define MACHPORT_IOC_REQUEST_NOTIFY	_IOWR(MACHPORT_IOC_MAGIC, 0x50, struct machport_request_notification)
 #define MACHPORT_IOC_PORT_CTL		_IOWR(MACHPORT_IOC_MAGIC, 0x51, struct machport_port_ctl)
+#define MACHPORT_IOC_PORT_POLLFD	_IOWR(MACHPORT_IOC_MAGIC, 0x52, struct machport_port_pollfd)
 
 #endif /* _UAPI_LINUX_MACHPORT_H */

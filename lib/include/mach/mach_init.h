@@ -21,6 +21,15 @@ extern "C" {
 /* The calling task's own task port (a send right; never deallocate it). */
 extern mach_port_t mach_task_self(void);
 
+/*
+ * The calling thread's reply port for MIG-style requests (a receive right
+ * the library keeps per thread; a new one after fork() or after
+ * mig_dealloc_reply_port()).
+ */
+extern mach_port_t mig_get_reply_port(void);
+extern void mig_dealloc_reply_port(mach_port_t reply_port);
+extern void mig_put_reply_port(mach_port_t reply_port);
+
 #ifdef __cplusplus
 }
 #endif
