@@ -192,21 +192,21 @@ static kern_return_t name_call(mach_port_t bp, mach_msg_id_t id,
 	return port_of(&m.rep, want, sp);
 }
 
-kern_return_t bootstrap_check_in(mach_port_t bp, const name_t service_name,
+kern_return_t bootstrap_check_in(mach_port_t bp, const char *service_name,
 				 mach_port_t *sp)
 {
 	return name_call(bp, BOOTSTRAP_MSG_CHECK_IN, service_name,
 			 MACH_MSG_TYPE_PORT_RECEIVE, sp);
 }
 
-kern_return_t bootstrap_look_up(mach_port_t bp, const name_t service_name,
+kern_return_t bootstrap_look_up(mach_port_t bp, const char *service_name,
 				mach_port_t *sp)
 {
 	return name_call(bp, BOOTSTRAP_MSG_LOOK_UP, service_name,
 			 MACH_MSG_TYPE_PORT_SEND, sp);
 }
 
-kern_return_t bootstrap_register(mach_port_t bp, name_t service_name,
+kern_return_t bootstrap_register(mach_port_t bp, const char *service_name,
 				 mach_port_t sp)
 {
 	union {

@@ -204,9 +204,9 @@ TEST(killed_process_tears_down)
 /* The owner's last close ends the space though a child holds the file. */
 TEST(owner_close_wins_over_inherited_fd)
 {
-	long ports = mp_count("ports");
+	long ports;
 	int fd = open("/dev/mach", O_RDWR);	/* inherited across fork */
-	int sync[2];
+	int sync[2], ready[2];
 	__u32 name;
 	pid_t pid;
 	char c;
@@ -214,24 +214,30 @@ TEST(owner_close_wins_over_inherited_fd)
 
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, pipe(sync));
+	ASSERT_EQ(0, pipe(ready));
 	for (i = 0; i < 10; i++)
 		ASSERT_EQ(0, raw_allocate(fd, &name));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		close(sync[1]);
+		write(ready[1], "r", 1);
 		read(sync[0], &c, 1);	/* holds fd until the parent is done */
 		_exit(0);
 	}
+	/* The child has its own space by now (libmachport's fork handler). */
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ports = mp_count("ports");
 	/* A dup keeps the space alive; the last of the owner's fds ends it. */
 	{
 		int dupfd = dup(fd);
 
 		close(fd);
-		EXPECT_EQ(ports + 11, mp_count("ports"));
+		EXPECT_EQ(ports, mp_count("ports"));
 		close(dupfd);
 	}
-	EXPECT_EQ(ports, mp_count("ports"));
+	/* Its ten ports and its task port are gone. */
+	EXPECT_EQ(ports - 11, mp_count("ports"));
 	close(sync[1]);
 	waitpid(pid, NULL, 0);
 	close(sync[0]);

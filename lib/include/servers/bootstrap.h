@@ -45,12 +45,17 @@ typedef boolean_t *bool_array_t;
 /* The task's bootstrap port, set up when the library loads and after fork. */
 extern mach_port_t bootstrap_port;
 
-kern_return_t bootstrap_check_in(mach_port_t bp, const name_t service_name,
+/*
+ * macOS declares the names as name_t (char[128]); an array parameter is a
+ * pointer, so these are the same functions, but spelt as pointers GCC
+ * does not warn that a string literal is shorter than 128 bytes.
+ */
+kern_return_t bootstrap_check_in(mach_port_t bp, const char *service_name,
 				 mach_port_t *sp);
-kern_return_t bootstrap_register(mach_port_t bp, name_t service_name,
+kern_return_t bootstrap_register(mach_port_t bp, const char *service_name,
 				 mach_port_t sp)
 	__attribute__((deprecated("use bootstrap_check_in()")));
-kern_return_t bootstrap_look_up(mach_port_t bp, const name_t service_name,
+kern_return_t bootstrap_look_up(mach_port_t bp, const char *service_name,
 				mach_port_t *sp);
 const char *bootstrap_strerror(kern_return_t r);
 
