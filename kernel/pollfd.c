@@ -180,6 +180,7 @@ long mp_pollfd_open(struct mp_space *space, struct machport_port_pollfd *a,
 void mp_pollfd_port_wake(struct mp_port *port, __poll_t mask)
 {
 	lockdep_assert_held(&port->lock);
+	/* poll() joins the queue before it takes port->lock, which we hold. */
 	if (port->poll && waitqueue_active(&port->poll->wait))
 		wake_up_interruptible_poll(&port->poll->wait, mask);
 }
@@ -188,6 +189,7 @@ void mp_pollfd_port_wake(struct mp_port *port, __poll_t mask)
 void mp_pollfd_set_wake(struct mp_pset *set, __poll_t mask)
 {
 	lockdep_assert_held(&set->lock);
+	/* poll() joins the queue before it takes set->lock, which we hold. */
 	if (waitqueue_active(&set->poll_wait))
 		wake_up_interruptible_poll(&set->poll_wait, mask);
 }
