@@ -33,7 +33,7 @@ LIB_HDRS := $(shell find $(TOP)/lib -name '*.h') $(TOP)/uapi/linux/machport.h
 LIBSO := $(BUILD)/lib/libmachport.so.$(LIBVERSION)
 LIBA := $(BUILD)/lib/libmachport.a
 
-.PHONY: all lib module host-module tests demo check deps clean checkpatch
+.PHONY: all lib module host-module tests demo check deps clean checkpatch lsmp
 
 all: lib host-module
 
@@ -97,7 +97,15 @@ $(BUILD)/selftests/%: $(TOP)/selftests/%.c $(HARNESS) $(LIBSO) $(LIB_HDRS) $(wil
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(TEST_CFLAGS) -o $@ $< $(TEST_LDFLAGS)
 
-tests: $(TESTS) $(BUILD)/selftests/run
+# lsmp: lists Mach ports through the machport generic netlink family.
+LSMP := $(BUILD)/selftests/lsmp
+$(LSMP): $(TOP)/tools/lsmp/lsmp.c $(TOP)/uapi/linux/machport.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(MP_CFLAGS) -o $@ $< -lmnl
+
+lsmp: $(LSMP)
+
+tests: $(TESTS) $(BUILD)/selftests/run $(LSMP)
 $(BUILD)/selftests/run: $(TOP)/selftests/run
 	@mkdir -p $(dir $@)
 	cp $< $@

@@ -486,6 +486,86 @@ struct machport_port_ctl {
 	__u64 reserved;		/* must be 0 */
 };
 
+/* ---- Introspection: the "machport" generic netlink family ----------------
+ *
+ * Commands (GENL_ADMIN_PERM not required: visibility is per process):
+ *   MACHPORT_CMD_GET_SPACES  dump: one message per IPC space the caller
+ *                            may inspect (MACHPORT_A_SPACE_*)
+ *   MACHPORT_CMD_GET_ENTRIES dump, request MACHPORT_A_ENTRY_PID: one
+ *                            message per name in that process's spaces
+ *                            (MACHPORT_A_ENTRY_*)
+ *   MACHPORT_CMD_GET_STATS   do: module-wide counters (MACHPORT_A_STATS_*)
+ *
+ * A caller sees a process only if that process is in its pid namespace
+ * and the caller could read it with ptrace (the same credential and
+ * dumpability rules as PTRACE_MODE_READ_REALCREDS); pids are in the
+ * caller's pid namespace. A dump whose space gained or lost names while
+ * it was read is flagged NLM_F_DUMP_INTR. Documentation/introspection.md
+ * has the attribute trees.
+ */
+#define MACHPORT_GENL_NAME		"machport"
+#define MACHPORT_GENL_VERSION		1
+
+enum machport_cmd {
+	MACHPORT_CMD_UNSPEC,
+	MACHPORT_CMD_GET_SPACES,
+	MACHPORT_CMD_GET_ENTRIES,
+	MACHPORT_CMD_GET_STATS,
+	__MACHPORT_CMD_MAX,
+};
+#define MACHPORT_CMD_MAX	(__MACHPORT_CMD_MAX - 1)
+
+/* Top-level attributes of every message of the family. */
+enum machport_attr {
+	MACHPORT_A_UNSPEC,
+	MACHPORT_A_SPACE_ID,		/* u64: the space, unique while loaded */
+	MACHPORT_A_SPACE_PID,		/* u32: owning process (tgid) */
+	MACHPORT_A_SPACE_COMM,		/* string: its command name */
+	MACHPORT_A_SPACE_ENTRIES,	/* u32: names in use (task name included) */
+	MACHPORT_A_SPACE_MEMORY,	/* u64: bytes of its name table */
+	MACHPORT_A_ENTRY_PID,		/* u32: request: whose entries */
+	MACHPORT_A_ENTRY_NAME,		/* u32: the name */
+	MACHPORT_A_ENTRY_TYPE,		/* u32: MACH_PORT_TYPE_* rights */
+	MACHPORT_A_ENTRY_UREFS,		/* u32: send / dead-name user refs */
+	MACHPORT_A_ENTRY_PORT_ID,	/* u64: the port (same in every space) */
+	MACHPORT_A_ENTRY_KOBJECT,	/* u32: MACHPORT_KOBJECT_* */
+	MACHPORT_A_ENTRY_DEAD,		/* flag: the port is dead */
+	MACHPORT_A_ENTRY_PEER_PID,	/* u32: holder of the receive right */
+	MACHPORT_A_ENTRY_PEER_COMM,	/* string: its command name */
+	MACHPORT_A_ENTRY_QLEN,		/* u32: receive: messages queued */
+	MACHPORT_A_ENTRY_QLIMIT,	/* u32: receive: queue limit */
+	MACHPORT_A_ENTRY_SEQNO,		/* u32: receive: sequence number */
+	MACHPORT_A_ENTRY_MSCOUNT,	/* u32: receive: make-send count */
+	MACHPORT_A_ENTRY_SRIGHTS,	/* u32: receive: send rights */
+	MACHPORT_A_ENTRY_SORIGHTS,	/* u32: receive: send-once rights */
+	MACHPORT_A_ENTRY_NOTIFY,	/* u32: receive: MACHPORT_ARMED_* */
+	MACHPORT_A_ENTRY_DNREQUESTS,	/* u32: receive: dead-name requests */
+	MACHPORT_A_ENTRY_SETS,		/* nest of u32 (MACHPORT_A_SET_NAME):
+					 * receive: the sets it is in */
+	MACHPORT_A_ENTRY_MEMBERS,	/* u32: port set: member count */
+	MACHPORT_A_ENTRY_DNREQUEST,	/* flag: this name has a dead-name request */
+	MACHPORT_A_STATS_SPACES,	/* u64 */
+	MACHPORT_A_STATS_PORTS,		/* u64 */
+	MACHPORT_A_STATS_MSGS_QUEUED,	/* u64: messages on queues now */
+	MACHPORT_A_STATS_BYTES_QUEUED,	/* u64: their bytes */
+	MACHPORT_A_STATS_MSGS_SENT,	/* u64: since the module loaded */
+	MACHPORT_A_STATS_NOTIFICATIONS,	/* u64: kernel notifications sent */
+	MACHPORT_A_SET_NAME,		/* u32, inside MACHPORT_A_ENTRY_SETS */
+	MACHPORT_A_PAD,
+	__MACHPORT_A_MAX,
+};
+#define MACHPORT_A_MAX	(__MACHPORT_A_MAX - 1)
+
+/* MACHPORT_A_ENTRY_KOBJECT */
+#define MACHPORT_KOBJECT_NONE		0
+#define MACHPORT_KOBJECT_TASK		1
+#define MACHPORT_KOBJECT_BOOTSTRAP	2
+
+/* MACHPORT_A_ENTRY_NOTIFY bits */
+#define MACHPORT_ARMED_NO_SENDERS	(1U << 0)
+#define MACHPORT_ARMED_PORT_DESTROYED	(1U << 1)
+#define MACHPORT_ARMED_DEAD_NAME	(1U << 2)
+
 #define MACHPORT_IOC_MAGIC	0xBA
 
 #define MACHPORT_IOC_VERSION		_IO(MACHPORT_IOC_MAGIC, 0x00)
