@@ -712,18 +712,33 @@ static bool has_kobject(const struct entry *e)
 	       e->kobject != MACHPORT_KOBJECT_NONE;
 }
 
-/* A command name made safe for a terminal: control bytes as \xNN. */
-static const char *tty_str(const char *s, char *buf, size_t size)
+/*
+ * A command name made safe for a terminal: backslashes, control bytes and
+ * bytes that are not UTF-8 are written as C escapes (\\, \xNN).
+ */
+static int utf8_len(const unsigned char *s);
+
+static const char *tty_str(const char *str, char *buf, size_t size)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	size_t len = 0;
 
-	for (; *s && len + 5 < size; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*s && len + 5 < size) {
+		int n = utf8_len(s);
 
-		if (c < 0x20 || c == 0x7f)
-			len += snprintf(buf + len, size - len, "\\x%02x", c);
+		if (n > 1) {
+			memcpy(buf + len, s, (size_t)n);
+			len += (size_t)n;
+			s += n;
+			continue;
+		}
+		if (*s == '\\')
+			len += snprintf(buf + len, size - len, "\\\\");
+		else if (*s < 0x20 || *s >= 0x7f)
+			len += snprintf(buf + len, size - len, "\\x%02x", *s);
 		else
-			buf[len++] = (char)c;
+			buf[len++] = (char)*s;
+		s++;
 	}
 	buf[len] = '\0';
 	return buf;
