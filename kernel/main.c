@@ -16,6 +16,7 @@
 #include "kmsg.h"
 #include "machport.h"
 #include "msg.h"
+#include "netlink.h"
 #include "port.h"
 #include "space.h"
 
@@ -153,12 +154,17 @@ static int __init mp_init(void)
 	ret = mp_kmsg_cache_init();
 	if (ret)
 		goto err_kmsg;
+	ret = mp_netlink_init();
+	if (ret)
+		goto err_netlink;
 	ret = misc_register(&mp_misc);
 	if (ret)
 		goto err_misc;
 	return 0;
 
 err_misc:
+	mp_netlink_exit();
+err_netlink:
 	mp_kmsg_cache_exit();
 err_kmsg:
 	mp_port_cache_exit();
@@ -168,6 +174,7 @@ err_kmsg:
 static void __exit mp_exit(void)
 {
 	misc_deregister(&mp_misc);
+	mp_netlink_exit();
 	mp_kmsg_cache_exit();
 	mp_port_cache_exit();
 }

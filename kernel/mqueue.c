@@ -17,11 +17,13 @@
 
 #include "kmsg.h"
 #include "machport.h"
+#include "mp_trace.h"
 #include "mqueue.h"
 #include "pollfd.h"
 #include "port.h"
 #include "pset.h"
 #include "space.h"
+#include "stats.h"
 
 struct mp_waiter {
 	wait_queue_entry_t wq;
@@ -83,6 +85,8 @@ static bool handoff(wait_queue_head_t *wq, struct mp_port *port,
 static void dequeued(struct mp_port *port, struct mp_kmsg *kmsg)
 {
 	lockdep_assert_held(&port->lock);
+	mp_stat_add(msgs_queued, -1);
+	mp_stat_add(bytes_queued, -(s64)kmsg->size);
 	kmsg->seqno = port->seqno++;
 	if (port->msgcount-- <= port->qlimit)
 		wake_up_interruptible(&port->snd_wait);
@@ -100,6 +104,9 @@ static void deliver(struct mp_port *port, struct mp_kmsg *kmsg)
 	bool taken = false;
 
 	lockdep_assert_held(&port->lock);
+	trace_machport_msg_send(port->id,
+				((struct machport_msg_header *)kmsg->data)->id,
+				kmsg->size);
 	/* Waiters join and leave under port->lock, which we hold. */
 	if (waitqueue_active(&port->rcv_wait) &&
 	    handoff(&port->rcv_wait, port, kmsg))
@@ -115,6 +122,8 @@ static void deliver(struct mp_port *port, struct mp_kmsg *kmsg)
 	}
 	list_add_tail(&kmsg->link, &port->messages);
 	port->msgcount++;
+	mp_stat_add(msgs_queued, 1);
+	mp_stat_add(bytes_queued, kmsg->size);
 	mp_pollfd_port_wake(port, EPOLLIN | EPOLLRDNORM);
 	mp_pset_mark_ready(port);
 }

@@ -17,6 +17,8 @@
 #include "desc.h"
 #include "kmsg.h"
 #include "kobject.h"
+#include "mp_trace.h"
+#include "stats.h"
 #include "machport.h"
 #include "mqueue.h"
 #include "msg.h"
@@ -199,6 +201,7 @@ static int msg_send(struct mp_space *space, const struct machport_msg *a)
 		mp_kmsg_destroy(kmsg);
 		return MACHPORT_MSG_SUCCESS;
 	}
+	mp_stat_add(msgs_sent, 1);
 	if (kmsg->dest->kobject) {
 		mp_kobject_receive(kmsg);
 		return MACHPORT_MSG_SUCCESS;
@@ -207,8 +210,10 @@ static int msg_send(struct mp_space *space, const struct machport_msg *a)
 	ret = mp_mqueue_send(kmsg->dest, kmsg, a->option,
 			     to_jiffies(a->option, MACHPORT_SEND_TIMEOUT,
 					a->timeout), NULL);
-	if (ret)
+	if (ret) {
+		mp_stat_add(msgs_sent, -1);
 		pseudo_receive(space, kmsg, a->send_msg);
+	}
 	return ret;
 }
 
@@ -310,6 +315,9 @@ static int msg_receive(struct mp_space *space, const struct machport_msg *a)
 		ret = too_large(kmsg, a, req.too_large_size + trailer_size);
 	if (ret)
 		goto out;
+	trace_machport_msg_receive(req.from->id,
+				   ((struct machport_msg_header *)kmsg->data)->id,
+				   kmsg->size);
 	ret = mp_desc_copyout(space, kmsg);
 	if (!ret)
 		ret = copyout_header(space, kmsg, req.local_name);

@@ -14,10 +14,12 @@
 #include "kmsg.h"
 #include "machport.h"
 #include "mqueue.h"
+#include "mp_trace.h"
 #include "notify.h"
 #include "port.h"
 #include "right.h"
 #include "space.h"
+#include "stats.h"
 
 #define HDR	sizeof(struct machport_msg_header)
 #define NDR	8	/* NDR_record_t */
@@ -41,6 +43,8 @@ static struct mp_kmsg *kernel_msg_to(struct mp_port *dest, u32 msgt, u32 id,
 	hdr->id = id;
 	kmsg->dest = dest;
 	kmsg->dest_msgt = msgt;
+	mp_stat_add(notifications, 1);
+	trace_machport_notify(dest->id, id, size);
 	return kmsg;
 }
 

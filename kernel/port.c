@@ -9,7 +9,9 @@
 #include "mqueue.h"
 #include "notify.h"
 #include "pollfd.h"
+#include "mp_trace.h"
 #include "port.h"
+#include "stats.h"
 
 static struct kmem_cache *port_cache;
 static atomic64_t next_port_id = ATOMIC64_INIT(0);
@@ -34,6 +36,7 @@ struct mp_port *mp_port_create(struct mp_space *receiver, u32 name)
 	init_waitqueue_head(&port->snd_wait);
 	port->id = atomic64_inc_return(&next_port_id);
 	atomic_long_inc(&mp_stats.ports);
+	trace_machport_port_create(port->id);
 	return port;
 }
 
@@ -61,6 +64,21 @@ void mp_port_destroy(struct mp_port *port)
 
 	mp_port_kill(port, &reap);
 	mp_kmsg_reap(&reap);
+}
+
+/* The queue goes onto @reap; the message counters forget it. */
+static void unqueue_all(struct mp_port *port, struct list_head *reap)
+{
+	struct mp_kmsg *kmsg;
+	s64 bytes = 0;
+
+	lockdep_assert_held(&port->lock);
+	list_for_each_entry(kmsg, &port->messages, link)
+		bytes += kmsg->size;
+	mp_stat_add(msgs_queued, -(s64)port->msgcount);
+	mp_stat_add(bytes_queued, -bytes);
+	list_splice_tail_init(&port->messages, reap);
+	port->msgcount = 0;
 }
 
 /*
@@ -98,8 +116,8 @@ void mp_port_kill(struct mp_port *port, struct list_head *reap)
 	port->rcv_name = 0;
 	mp_mqueue_port_changed(port);
 	mp_pollfd_port_wake(port, EPOLLHUP);
-	list_splice_tail_init(&port->messages, reap);
-	port->msgcount = 0;
+	unqueue_all(port, reap);
+	trace_machport_port_death(port->id);
 	ns = port->nsrequest;
 	port->nsrequest = NULL;
 	list_splice_init(&port->dnrequests, &dead_names);

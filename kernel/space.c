@@ -26,6 +26,11 @@
 
 #define INITIAL_SIZE	64
 
+/* Every space, oldest first, for introspection; nothing else takes it. */
+static LIST_HEAD(spaces);
+static DEFINE_MUTEX(spaces_lock);
+static u64 last_space_id;
+
 static void free_list_append(struct mp_space *space, u32 index)
 {
 	struct mp_entry *e = &space->table[index];
@@ -169,6 +174,7 @@ struct mp_entry *mp_space_alloc(struct mp_space *space)
 		if (e->type)	/* taken by mp_space_alloc_name() meanwhile */
 			continue;
 		space->used++;
+		space->seq++;
 		return e;
 	}
 	return NULL;
@@ -206,6 +212,7 @@ int mp_space_alloc_name(struct mp_space *space, u32 name,
 						     MACHPORT_KERN_FAILURE;
 	e->gen = MP_NAME_GEN(name);
 	space->used++;
+	space->seq++;
 	*entryp = e;
 	return MACHPORT_KERN_SUCCESS;
 }
@@ -221,6 +228,7 @@ void mp_space_free(struct mp_space *space, struct mp_entry *e)
 	e->urefs = 0;
 	e->gen += MP_GEN_STEP;
 	space->used--;
+	space->seq++;
 	if (!e->on_free_list)
 		free_list_append(space, e - space->table);
 }
@@ -293,6 +301,10 @@ struct mp_space *mp_space_create(void)
 	}
 	mp_special_init(space, mp_bootstrap_port(space->bootstrap));
 	mutex_unlock(&space->lock);
+	mutex_lock(&spaces_lock);
+	space->id = ++last_space_id;
+	list_add_tail(&space->link, &spaces);
+	mutex_unlock(&spaces_lock);
 	atomic_long_inc(&mp_stats.spaces);
 	return space;
 }
@@ -336,6 +348,9 @@ static void space_release(struct kref *ref)
 {
 	struct mp_space *space = container_of(ref, struct mp_space, ref);
 
+	mutex_lock(&spaces_lock);
+	list_del(&space->link);
+	mutex_unlock(&spaces_lock);
 	put_pid(space->owner);
 	mutex_destroy(&space->lock);
 	kfree(space);
@@ -350,4 +365,20 @@ void mp_space_put(struct mp_space *space)
 bool mp_space_is_owner(struct mp_space *space)
 {
 	return task_tgid(current) == space->owner;
+}
+
+/* The space created next after the one with id @after, referenced. */
+struct mp_space *mp_space_next(u64 after)
+{
+	struct mp_space *space, *found = NULL;
+
+	mutex_lock(&spaces_lock);
+	list_for_each_entry(space, &spaces, link) {
+		if (space->id > after && kref_get_unless_zero(&space->ref)) {
+			found = space;
+			break;
+		}
+	}
+	mutex_unlock(&spaces_lock);
+	return found;
 }

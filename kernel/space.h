@@ -3,6 +3,7 @@
 #define MACHPORT_SPACE_H
 
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
 
@@ -78,6 +79,9 @@ struct mp_entry {
  *	in (a reference, dropped at teardown), whose port is the initial
  *	TASK_BOOTSTRAP_PORT.
  * @ref: lifetime of the structure (the file holds one reference).
+ * @link: on the module's list of spaces (introspection), under its lock.
+ * @id: unique while the module is loaded, never reused.
+ * @seq: changes whenever a name is added or removed (dump consistency).
  */
 struct mp_space {
 	struct mutex lock;	/* see the kernel-doc above */
@@ -93,12 +97,16 @@ struct mp_space {
 	struct mp_port *special[MACHPORT_TASK_MAX_SPECIAL_PORT + 1];
 	struct mp_bootstrap *bootstrap;
 	struct kref ref;
+	struct list_head link;
+	u64 id;
+	u32 seq;
 };
 
 struct mp_space *mp_space_create(void);
 void mp_space_teardown(struct mp_space *space);
 void mp_space_put(struct mp_space *space);
 bool mp_space_is_owner(struct mp_space *space);
+struct mp_space *mp_space_next(u64 after);
 
 int mp_space_reserve(struct mp_space *space, u32 nfree);
 int mp_space_reserve_index(struct mp_space *space, u32 index);
