@@ -11,17 +11,18 @@
  * so one descriptor polls readable for a message, a death and an
  * invalidation, and can sit in any number of run loops or caller loops.
  *
- * Locking: obj->lock protects valid, users, rights_held and inval_cb;
+ * Locking: obj->lock protects valid, users, rights_held and inval_cb.
  * obj->perform_lock keeps the object's message callbacks from running
- * concurrently (trylock: a callback that performs its own object gets 0
- * instead of a deadlock). No lock of ours is held while a user callback
- * runs. watch_lock (cf_object.c) and the run loop's lock are leaves: no
- * other lock is taken under them.
+ * concurrently; a dispatch from inside a callback only try-locks (see
+ * cf_obj_dispatch()), so perform locks never nest in a blocking way. Only
+ * perform locks are held while a user callback runs. watch_lock
+ * (cf_object.c) and the run loop's lock are leaves: no other lock is
+ * taken under them.
  *
  * Fork: cf_generation() (the library's mp_fork_generation()) changes in
- * every forked child. An object or run
- * loop of another generation is inert: every call checks the generation
- * before it takes a lock, touches a port or writes a shared descriptor.
+ * every forked child. An object or run loop of another generation is
+ * inert: every call checks the generation before it takes a lock, touches
+ * a port or writes a shared descriptor.
  */
 #ifndef LIBMACHPORT_CF_INTERNAL_H
 #define LIBMACHPORT_CF_INTERNAL_H

@@ -529,34 +529,61 @@ static bool receive_batch(struct cf_obj *obj, int *handled)
 	return gone || (!*handled && pollfd_hup(obj->pfd));
 }
 
+/*
+ * The objects this thread is dispatching, innermost first. A callback
+ * that dispatches an object already on the chain gets nothing to do
+ * instead of a deadlock on its perform lock; one that dispatches another
+ * object busy in another thread does not wait for it either (two threads
+ * each waiting, in a callback, for the other's object would deadlock).
+ */
+struct dispatching {
+	const struct cf_obj *obj;
+	struct dispatching *outer;
+};
+
+static _Thread_local struct dispatching *dispatch_chain;
+
+static bool dispatching(const struct cf_obj *obj)
+{
+	struct dispatching *d;
+
+	for (d = dispatch_chain; d; d = d->outer)
+		if (d->obj == obj)
+			return true;
+	return false;
+}
+
 bool cf_obj_dispatch(struct cf_obj *obj, int *handled)
 {
+	struct dispatching self = { obj, dispatch_chain };
 	bool gone, valid;
 
 	*handled = 0;
 	if (!cf_current(obj))
 		return false;
+	if (dispatching(obj))
+		return still_valid(obj);
+	if (self.outer) {
+		if (pthread_mutex_trylock(&obj->perform_lock))
+			return still_valid(obj);
+	} else {
+		/* Another thread may be handling it: wait, do not spin. */
+		pthread_mutex_lock(&obj->perform_lock);
+	}
 	cf_obj_retain(obj);
-	if (pthread_mutex_trylock(&obj->perform_lock)) {
-		/* Another thread is handling this object's messages. */
-		valid = still_valid(obj);
-		goto out;
+	dispatch_chain = &self;
+	if (cf_obj_enter(obj)) {
+		if (obj->receives)
+			gone = receive_batch(obj, handled);
+		else
+			gone = watch_dead(obj->watch);
+		cf_obj_leave(obj);
+		if (gone)
+			cf_obj_invalidate(obj);
 	}
-	if (!cf_obj_enter(obj)) {
-		pthread_mutex_unlock(&obj->perform_lock);
-		valid = false;
-		goto out;
-	}
-	if (obj->receives)
-		gone = receive_batch(obj, handled);
-	else
-		gone = watch_dead(obj->watch);
-	cf_obj_leave(obj);
+	dispatch_chain = self.outer;
 	pthread_mutex_unlock(&obj->perform_lock);
-	if (gone)
-		cf_obj_invalidate(obj);
 	valid = still_valid(obj);
-out:
 	cf_obj_release(obj);
 	return valid;
 }

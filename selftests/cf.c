@@ -1163,6 +1163,23 @@ TEST(many_threads_send_requests_at_once)
 	mp_msgport_release(remote);
 }
 
+static void *send_some(void *arg)
+{
+	struct sender *s = arg;
+	mp_data_t *reply;
+	int i;
+
+	for (i = 0; i < 25; i++) {
+		reply = NULL;
+		if (mp_msgport_send_request(s->remote, ID_ECHO, &i, sizeof(i), 10,
+					    30, &reply) != MP_MSGPORT_SUCCESS ||
+		    mp_data_get_length(reply) != sizeof(i))
+			s->failures++;
+		mp_data_release(reply);
+	}
+	return NULL;
+}
+
 /* One thread invalidates while others send: no crash, sane results. */
 static void *send_until_invalid(void *arg)
 {
@@ -1206,6 +1223,58 @@ TEST(invalidate_while_other_threads_send)
 	ASSERT_EQ(~0u, type_of(mp_msgport_get_port(remote)));
 	mp_msgport_release(remote);
 	ASSERT_EQ(0, stop_server(&srv, true));
+}
+
+/* The callbacks of one object never run at the same time. */
+static atomic_int inside, overlaps, nested_result = -2;
+
+static mp_data_t *slow_callout(mp_msgport_t *local, int32_t msgid,
+			       const void *data, size_t length, void *info)
+{
+	(void)msgid;
+	(void)info;
+	if (atomic_fetch_add(&inside, 1))
+		atomic_fetch_add(&overlaps, 1);
+	/* Performing itself from its own callback: nothing, no deadlock. */
+	atomic_store(&nested_result, mp_msgport_perform(local));
+	usleep(1000);
+	atomic_fetch_sub(&inside, 1);
+	return mp_data_create(data, length);
+}
+
+TEST(callbacks_of_one_object_never_overlap)
+{
+	struct loop_thread lt[2];
+	struct sender s[4];
+	mp_msgport_t *local, *remote;
+	char name[128];
+	int i;
+
+	uniq(name, sizeof(name), "overlap");
+	local = mp_msgport_create_local(name, slow_callout, NULL, NULL);
+	ASSERT_NE(NULL, local);
+	remote = mp_msgport_create_remote(name, NULL);
+	ASSERT_NE(NULL, remote);
+	/* One object in two run loops, each run by its own thread. */
+	ASSERT_EQ(0, loop_start(&lt[0], local));
+	ASSERT_EQ(0, loop_start(&lt[1], local));
+	for (i = 0; i < 4; i++) {
+		s[i].remote = remote;
+		s[i].index = i;
+		s[i].failures = 0;
+		ASSERT_EQ(0, pthread_create(&s[i].t, NULL, send_some, &s[i]));
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(s[i].t, NULL);
+		ASSERT_EQ(0, s[i].failures);
+	}
+	ASSERT_EQ(MP_RUNLOOP_STOPPED, loop_stop(&lt[0]));
+	ASSERT_EQ(MP_RUNLOOP_STOPPED, loop_stop(&lt[1]));
+	ASSERT_EQ(0, overlaps);
+	ASSERT_EQ(0, nested_result);
+	mp_msgport_release(remote);
+	mp_msgport_invalidate(local);
+	mp_msgport_release(local);
 }
 
 /* ---- fork -------------------------------------------------------------- */
