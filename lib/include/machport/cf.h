@@ -18,11 +18,14 @@
  * All objects are reference counted (*_retain / *_release) and may be
  * used from any thread. Callbacks run in the thread that calls *_perform()
  * or mp_runloop_run(); the callbacks of one object never run concurrently.
- * Invalidation callbacks run once, in the thread that noticed the
- * invalidation. After fork(), every object the parent created is invalid
- * in the child: calls report it invalid, run no callbacks and never touch
- * the parent's ports. See mp_machport(3), mp_msgport(3), mp_runloop(3)
- * and Documentation/user-guide.md.
+ * An invalidation callback runs once, in the thread that noticed the
+ * invalidation (explicit, or the port's death found by *_perform(),
+ * *_is_valid(), a run loop or a request). Releasing the last reference to
+ * a valid object invalidates it without calling its callback. After
+ * fork(), every object the parent created is invalid in the child: calls
+ * report it invalid, run no callbacks and never touch the parent's ports.
+ * See mp_machport(3), mp_msgport(3), mp_runloop(3), mp_data(3) and
+ * Documentation/user-guide.md.
  */
 #ifndef LIBMACHPORT_MACHPORT_CF_H
 #define LIBMACHPORT_MACHPORT_CF_H
@@ -168,22 +171,31 @@ typedef void (*mp_msgport_invalidation_callback_t)(mp_msgport_t *port,
 						   void *info);
 
 /*
- * A local port receiving requests, registered under @name in the
- * bootstrap namespace if @name is not NULL. Errors: BOOTSTRAP_SERVICE_ACTIVE
- * or BOOTSTRAP_NAME_IN_USE (the name is taken), BOOTSTRAP_NOT_PRIVILEGED,
- * KERN_INVALID_ARGUMENT (name too long), KERN_RESOURCE_SHORTAGE.
+ * A local port receiving requests, registered under @name with
+ * bootstrap_check_in() if @name is not NULL. It becomes invalid when
+ * invalidated or when its receive right is destroyed; its name goes with
+ * the port. Errors: BOOTSTRAP_SERVICE_ACTIVE (the name is taken, even by
+ * this process), BOOTSTRAP_NOT_PRIVILEGED (by another user),
+ * BOOTSTRAP_BAD_COUNT (not 1 to 127 bytes), KERN_RESOURCE_SHORTAGE.
  */
 mp_msgport_t *mp_msgport_create_local(const char *name,
 				      mp_msgport_callback_t callout,
 				      const mp_context_t *context,
 				      kern_return_t *error);
-/* A remote port for the local port registered as @name (BOOTSTRAP_UNKNOWN_SERVICE). */
+/*
+ * A remote port for the port registered as @name (bootstrap_look_up()).
+ * It becomes invalid when invalidated or when that port dies (a dead-name
+ * notification). Errors: BOOTSTRAP_UNKNOWN_SERVICE, BOOTSTRAP_BAD_COUNT.
+ */
 mp_msgport_t *mp_msgport_create_remote(const char *name, kern_return_t *error);
 
 mp_msgport_t *mp_msgport_retain(mp_msgport_t *port);
 void mp_msgport_release(mp_msgport_t *port);
 
-/* Register a local port under @name (or a new name); false if taken. */
+/*
+ * Register a local port under @name, or rename it (the old name is
+ * unregistered); false if the name is taken or the port is remote.
+ */
 bool mp_msgport_set_name(mp_msgport_t *port, const char *name);
 /* The name, or NULL; valid as long as the object is. */
 const char *mp_msgport_get_name(mp_msgport_t *port);
@@ -199,7 +211,12 @@ mach_port_t mp_msgport_get_port(mp_msgport_t *port);
  * @rcv_timeout the wait for the reply, in seconds (0: do not wait;
  * negative: forever). If @reply is NULL no reply is asked for; otherwise
  * *@reply receives the reply data (release it) on MP_MSGPORT_SUCCESS and
- * NULL otherwise. Returns one of the MP_MSGPORT_* results.
+ * NULL otherwise. Returns one of the MP_MSGPORT_* results:
+ * IS_INVALID when the port was invalid before the request (invalidated,
+ * or its port found dead by the send), BECAME_INVALID when the request
+ * was destroyed unanswered (the server went away while it was queued or
+ * being handled), TRANSPORT_ERROR for any other failure or a malformed
+ * reply. A local port of this process may be the destination too.
  */
 int32_t mp_msgport_send_request(mp_msgport_t *remote, int32_t msgid,
 				const void *data, size_t length,
