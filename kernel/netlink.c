@@ -239,8 +239,7 @@ static int put_port(struct sk_buff *skb, struct mp_entry *e, u32 *type)
 	if (nla_put_u64_64bit(skb, MACHPORT_A_ENTRY_PORT_ID, port->id,
 			      MACHPORT_A_PAD) ||
 	    (port->kobject &&
-	     nla_put_u32(skb, MACHPORT_A_ENTRY_KOBJECT, port->kobject)) ||
-	    (dead && nla_put_flag(skb, MACHPORT_A_ENTRY_DEAD)))
+	     nla_put_u32(skb, MACHPORT_A_ENTRY_KOBJECT, port->kobject)))
 		ret = -EMSGSIZE;
 	else if (*type & MACHPORT_TYPE_RECEIVE)
 		ret = put_receive(skb, port);
@@ -297,6 +296,9 @@ static int fill_entry(struct sk_buff *skb, struct netlink_callback *cb,
 	} else if (e->port && put_port(skb, e, &type)) {
 		goto cancel;
 	}
+	if ((type & MACHPORT_TYPE_DEAD_NAME) &&
+	    nla_put_flag(skb, MACHPORT_A_ENTRY_DEAD))
+		goto cancel;
 	/* The type may have been found dead on the way: filled in last. */
 	*(u32 *)nla_data(type_attr) = type;
 	genlmsg_end(skb, hdr);
