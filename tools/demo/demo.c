@@ -3,11 +3,14 @@
  * make demo: Mach ports on Linux, step by step, with readable output.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <mach/mach.h>
+#include <machport/cf.h>
+#include <servers/bootstrap.h>
 
 static const char *type_str(mach_port_type_t t)
 {
@@ -157,6 +160,252 @@ static int two_processes(void)
 	return bad;
 }
 
+/* ---- 8. a named service, two clients: <machport/cf.h> and raw mach_msg */
+
+#define GREET_ID	1	/* reply: "hello, <data>" */
+#define SUM_ID		2	/* reply: the byte count and sum of the data */
+#define QUIT_ID		99	/* reply "bye", then the service stops */
+
+static mp_runloop_t *service_loop;
+
+static mp_data_t *service_callout(mp_msgport_t *local, int32_t msgid,
+				  const void *data, size_t length, void *info)
+{
+	const unsigned char *p = data;
+	unsigned long sum = 0;
+	char text[160];
+	size_t i;
+
+	(void)info;
+	switch (msgid) {
+	case GREET_ID:
+		printf("  service %d: request %d on \"%s\": \"%.*s\"\n",
+		       getpid(), msgid, mp_msgport_get_name(local), (int)length,
+		       (const char *)data);
+		snprintf(text, sizeof(text), "hello, %.*s", (int)length,
+			 (const char *)data);
+		break;
+	case SUM_ID:
+		for (i = 0; i < length; i++)
+			sum += p[i];
+		printf("  service %d: request %d with %zu bytes (out of line)\n",
+		       getpid(), msgid, length);
+		snprintf(text, sizeof(text), "%zu bytes, sum %lu", length, sum);
+		break;
+	case QUIT_ID:
+		printf("  service %d: request %d: stopping\n", getpid(), msgid);
+		mp_runloop_stop(service_loop);
+		snprintf(text, sizeof(text), "bye");
+		break;
+	default:
+		return NULL;
+	}
+	fflush(stdout);
+	return mp_data_create(text, strlen(text));
+}
+
+static void service_process(const char *name, int ready_fd)
+{
+	mp_msgport_t *local;
+	kern_return_t kr;
+	int r;
+
+	local = mp_msgport_create_local(name, service_callout, NULL, &kr);
+	if (!local) {
+		printf("  service: mp_msgport_create_local: %s\n",
+		       bootstrap_strerror(kr));
+		_exit(1);
+	}
+	service_loop = mp_runloop_create();
+	mp_runloop_add_msgport(service_loop, local);
+	printf("  service %d: checked in as \"%s\", running its run loop\n",
+	       getpid(), name);
+	fflush(stdout);
+	if (write(ready_fd, "r", 1) != 1)
+		_exit(1);
+	r = mp_runloop_run(service_loop, 60, false);
+	mp_msgport_invalidate(local);
+	mp_msgport_release(local);
+	mp_runloop_release(service_loop);
+	_exit(r == MP_RUNLOOP_STOPPED ? 0 : 1);
+}
+
+static const char *result_str(int32_t r)
+{
+	switch (r) {
+	case MP_MSGPORT_SUCCESS:		return "success";
+	case MP_MSGPORT_SEND_TIMEOUT:		return "send timeout";
+	case MP_MSGPORT_RECEIVE_TIMEOUT:	return "receive timeout";
+	case MP_MSGPORT_IS_INVALID:		return "is invalid";
+	case MP_MSGPORT_TRANSPORT_ERROR:	return "transport error";
+	case MP_MSGPORT_BECAME_INVALID:		return "became invalid";
+	default:				return "?";
+	}
+}
+
+/* One request through a remote message port; 0 if it worked. */
+static int ask(mp_msgport_t *remote, const char *who, int32_t id,
+	       const void *data, size_t length)
+{
+	mp_data_t *reply = NULL;
+	int32_t r;
+
+	r = mp_msgport_send_request(remote, id, data, length, 5.0, 5.0, &reply);
+	printf("  %s: request %d (%zu bytes) -> %s", who, id, length,
+	       result_str(r));
+	if (r == MP_MSGPORT_SUCCESS)
+		printf(", reply \"%.*s\"", (int)mp_data_get_length(reply),
+		       (const char *)mp_data_get_bytes(reply));
+	printf("\n");
+	fflush(stdout);
+	mp_data_release(reply);
+	return r != MP_MSGPORT_SUCCESS;
+}
+
+/* Client A: the higher-level API, a short request and a 1 MiB one. */
+static int client_cf(const char *name)
+{
+	size_t big = 1 << 20, i;
+	unsigned char *blob = malloc(big);
+	mp_msgport_t *remote;
+	kern_return_t kr;
+	int bad = 0;
+
+	remote = mp_msgport_create_remote(name, &kr);
+	printf("  client A %d: mp_msgport_create_remote(\"%s\") -> %s\n",
+	       getpid(), name, bootstrap_strerror(kr));
+	if (!remote || !blob)
+		return 1;
+	bad |= ask(remote, "client A", GREET_ID, "client A", 8);
+	for (i = 0; i < big; i++)
+		blob[i] = (unsigned char)i;
+	bad |= ask(remote, "client A", SUM_ID, blob, big);
+	mp_msgport_release(remote);
+	free(blob);
+	return bad;
+}
+
+/* Client B: raw mach_msg() in the documented wire format. */
+static int client_raw(const char *name)
+{
+	struct {
+		mach_msg_header_t header;
+		struct mp_msgport_wire wire;
+		char data[8];
+	} req;
+	union {
+		mach_msg_header_t header;
+		struct {
+			mach_msg_header_t header;
+			struct mp_msgport_wire wire;
+			char data[200];
+		} m;
+	} rep;
+	mach_port_t service, reply = mig_get_reply_port();
+	kern_return_t kr;
+
+	kr = bootstrap_look_up(bootstrap_port, name, &service);
+	printf("  client B %d: bootstrap_look_up(\"%s\") -> %s, port 0x%x\n",
+	       getpid(), name, bootstrap_strerror(kr), service);
+	if (kr)
+		return 1;
+	memset(&req, 0, sizeof(req));
+	req.header.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND,
+					      MACH_MSG_TYPE_MAKE_SEND_ONCE);
+	req.header.msgh_remote_port = service;
+	req.header.msgh_local_port = reply;
+	req.header.msgh_id = GREET_ID;
+	req.wire.magic = MP_MSGPORT_MAGIC;
+	req.wire.length = 8;
+	memcpy(req.data, "client B", 8);
+	kr = mach_msg_overwrite(&req.header, MACH_SEND_MSG | MACH_RCV_MSG |
+				MACH_RCV_TIMEOUT, sizeof(req), sizeof(rep),
+				reply, 5000, MACH_PORT_NULL, &rep.header, 0);
+	printf("  client B: mach_msg(SEND|RCV) -> %s", mach_error_string(kr));
+	if (kr == MACH_MSG_SUCCESS)
+		printf(", reply id %d \"%.*s\"", rep.header.msgh_id,
+		       (int)rep.m.wire.length, rep.m.data);
+	printf("\n");
+	fflush(stdout);
+	mach_port_deallocate(mach_task_self(), service);
+	return kr != MACH_MSG_SUCCESS ||
+	       rep.header.msgh_id != GREET_ID + MP_MSGPORT_REPLY_DELTA;
+}
+
+static int run_client(int (*fn)(const char *), const char *name)
+{
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0)
+		_exit(fn(name));
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 1;
+	return !WIFEXITED(status) || WEXITSTATUS(status);
+}
+
+static void service_gone(mp_msgport_t *port, void *info)
+{
+	(void)info;
+	printf("  parent: invalidation callback: \"%s\" went away "
+	       "(dead-name notification)\n", mp_msgport_get_name(port));
+	fflush(stdout);
+}
+
+static int named_service(void)
+{
+	mp_msgport_t *remote;
+	mp_runloop_t *rl;
+	char name[64];
+	int ready[2], bad = 0, status, r;
+	pid_t service;
+	char c;
+
+	printf("\n8. A named service and two clients: <machport/cf.h> and raw mach_msg\n");
+	/* Section 7 pointed the bootstrap port elsewhere: back to the names. */
+	task_set_special_port(mach_task_self(), TASK_BOOTSTRAP_PORT,
+			      bootstrap_port);
+	snprintf(name, sizeof(name), "org.machport.demo.greeter.%d", getpid());
+	if (pipe(ready))
+		return 1;
+	fflush(stdout);
+	service = fork();
+	if (service == 0) {
+		close(ready[0]);
+		service_process(name, ready[1]);
+	}
+	close(ready[1]);
+	if (service < 0 || read(ready[0], &c, 1) != 1)
+		return 1;
+	close(ready[0]);
+
+	bad |= run_client(client_cf, name);
+	bad |= run_client(client_raw, name);
+
+	/* The parent watches the service, and asks it to stop. */
+	remote = mp_msgport_create_remote(name, NULL);
+	if (!remote)
+		return 1;
+	mp_msgport_set_invalidation_callback(remote, service_gone);
+	rl = mp_runloop_create();
+	mp_runloop_add_msgport(rl, remote);
+	bad |= ask(remote, "parent", QUIT_ID, NULL, 0);
+	r = mp_runloop_run(rl, 10.0, false);
+	printf("  parent: run loop returned %s\n",
+	       r == MP_RUNLOOP_FINISHED ? "FINISHED (its only source left)" :
+	       "something else");
+	bad |= r != MP_RUNLOOP_FINISHED;
+	r = mp_msgport_send_request(remote, GREET_ID, "again", 5, 1, 1, NULL);
+	printf("  parent: another request -> %s\n", result_str(r));
+	bad |= r != MP_MSGPORT_IS_INVALID;
+	mp_msgport_release(remote);
+	mp_runloop_release(rl);
+	bad |= waitpid(service, &status, 0) != service || status != 0;
+	return bad;
+}
+
 int main(void)
 {
 	mach_port_t port, so;
@@ -225,6 +474,7 @@ int main(void)
 	      mach_port_allocate(mach_task_self(), MACH_PORT_RIGHT_SEND, &so));
 
 	bad |= two_processes();
+	bad |= named_service();
 	printf("\n%s\n", bad ? "demo FAILED" : "demo finished: Mach IPC is working");
 	return bad;
 }
