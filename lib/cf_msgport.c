@@ -168,6 +168,7 @@ static mach_msg_size_t wire_build(union wire_buf *b, const void *data,
 static bool wire_parse(mach_msg_header_t *m, void **data, size_t *length)
 {
 	mach_msg_size_t size = m->msgh_size;
+	struct wire_inline *in;
 
 	if (m->msgh_bits & MACH_MSGH_BITS_COMPLEX) {
 		struct wire_ool *w = (struct wire_ool *)m;
@@ -180,16 +181,16 @@ static bool wire_parse(mach_msg_header_t *m, void **data, size_t *length)
 		*data = w->ool.address;
 		*length = w->ool.size;
 		return true;
-	} else {
-		struct wire_inline *w = (struct wire_inline *)m;
-
-		if (size < sizeof(*w) || w->wire.magic != MP_MSGPORT_MAGIC ||
-		    w->wire.length > size - sizeof(*w))
-			return false;
-		*data = w + 1;
-		*length = w->wire.length;
-		return true;
 	}
+	if (size < sizeof(struct wire_inline))
+		return false;
+	in = (struct wire_inline *)m;
+	if (in->wire.magic != MP_MSGPORT_MAGIC ||
+	    in->wire.length > size - sizeof(*in))
+		return false;
+	*data = in + 1;
+	*length = in->wire.length;
+	return true;
 }
 
 /*
@@ -369,11 +370,10 @@ mp_msgport_t *mp_msgport_create_local(const char *name,
 	mach_port_t port;
 	kern_return_t kr;
 
-	if (name) {
+	if (name)
 		kr = bootstrap_check_in(bootstrap_port, name, &port);
-	} else {
+	else
 		kr = mach_port_allocate(SELF, MACH_PORT_RIGHT_RECEIVE, &port);
-	}
 	if (kr)
 		goto out;
 	mp = msgport_new(port, false, name, callout, context, &kr);
@@ -397,6 +397,9 @@ mp_msgport_t *mp_msgport_create_remote(const char *name, kern_return_t *error)
 	mp = msgport_new(port, true, name, NULL, NULL, &kr);
 	if (!mp)
 		mach_port_deallocate(SELF, port);
+	/* It died between the look-up and the watch: as good as unknown. */
+	if (kr == KERN_INVALID_RIGHT)
+		kr = BOOTSTRAP_UNKNOWN_SERVICE;
 out:
 	if (error)
 		*error = kr;

@@ -314,8 +314,8 @@ kern_return_t cf_obj_init(struct cf_obj *obj, const struct cf_obj_ops *ops,
 		goto err_fds;
 	if (receives)
 		kr = mp_pollfd_open(port, &obj->pfd);
-	else if ((obj->watch = watch_get(port, &obj->pfd, &kr)))
-		kr = KERN_SUCCESS;
+	else
+		obj->watch = watch_get(port, &obj->pfd, &kr);
 	if (kr)
 		goto err_fds;
 	if (epoll_add(obj->epfd, obj->pfd, 1)) {
