@@ -413,9 +413,10 @@ static int look_up(struct mp_bootstrap *bs, struct mp_kmsg *kmsg,
 }
 
 /*
- * Answer on the request's reply right: the right @port of kind @disp on
- * success, else a mig_reply_error_t with @kr. Without a reply right the
- * right goes unused.
+ * Answer on the request's reply right and consume the request: the right
+ * @port of kind @disp on success, else a mig_reply_error_t with @kr made
+ * of the request itself (no memory needed, so the client always gets an
+ * answer). Without a reply right, @port goes unused.
  */
 static void reply(struct mp_kmsg *kmsg, int kr, struct mp_port *port,
 		  u8 disp)
@@ -424,15 +425,21 @@ static void reply(struct mp_kmsg *kmsg, int kr, struct mp_port *port,
 	u32 id = hdr->id + MACHPORT_BOOTSTRAP_REPLY_DELTA;
 	LIST_HEAD(reap);
 
-	if (kmsg->reply && port)
-		mp_notify_send_port(kmsg->reply, kmsg->reply_msgt, id, port,
-				    disp, &reap);
-	else if (kmsg->reply)
-		mp_notify_send_value(kmsg->reply, kmsg->reply_msgt, id, kr);
-	else if (port)
+	if (port && kmsg->reply &&
+	    !mp_notify_send_port(kmsg->reply, kmsg->reply_msgt, id, port,
+				 disp, &reap)) {
+		kmsg->reply = NULL;
+		mp_kmsg_reap(&reap);
+		mp_kmsg_destroy(kmsg);
+		return;
+	}
+	if (port) {
+		/* Not delivered: a checked-in port dies, a name with it. */
 		mp_right_release_transit(port, disp, &reap);
-	kmsg->reply = NULL;
-	mp_kmsg_reap(&reap);
+		mp_kmsg_reap(&reap);
+		kr = MACHPORT_BOOTSTRAP_NO_MEMORY;
+	}
+	mp_notify_reply_in_place(kmsg, id, kr);
 }
 
 /* Serve a request sent to a bootstrap port; consumes @kmsg. */
@@ -464,5 +471,4 @@ void mp_bootstrap_receive(struct mp_kmsg *kmsg)
 	}
 	mp_bootstrap_put(bs);
 	reply(kmsg, kr, port, disp);
-	mp_kmsg_destroy(kmsg);
 }

@@ -27,11 +27,6 @@ void mp_kobject_receive(struct mp_kmsg *kmsg)
 		mp_bootstrap_receive(kmsg);
 		return;
 	}
-	if (kmsg->reply) {
-		/* mig_reply_error_t: the reply right goes with the answer. */
-		mp_notify_send_value(kmsg->reply, kmsg->reply_msgt,
-				     hdr->id + 100, (u32)MACHPORT_MIG_BAD_ID);
-		kmsg->reply = NULL;
-	}
-	mp_kmsg_destroy(kmsg);
+	/* A mig_reply_error_t, made of the request: it cannot fail. */
+	mp_notify_reply_in_place(kmsg, hdr->id + 100, (u32)MACHPORT_MIG_BAD_ID);
 }

@@ -121,10 +121,10 @@ void mp_notify_dead_name(struct mp_port *notify, u32 name)
 
 /**
  * mp_notify_send_port() - a kernel message carrying one right
- * @dest: where to, a right of type @msgt (consumed)
+ * @dest: where to, a right of type @msgt
  * @msgt: MACH_MSG_TYPE_PORT_SEND or _SEND_ONCE
  * @id: the message id
- * @port: the right carried, in transit, with its reference (consumed)
+ * @port: the right carried, in transit, with its reference
  * @disp: its kind: MACH_MSG_TYPE_MOVE_RECEIVE, _MOVE_SEND or _MOVE_SEND_ONCE
  * @reap: messages to destroy afterwards (mp_kmsg_reap)
  *
@@ -133,9 +133,11 @@ void mp_notify_dead_name(struct mp_port *notify, u32 name)
  * port. Were the message to put a receive right inside its own queue, or
  * @dest be dead, the message joins @reap and the right dies with it:
  * never a recursion, however many ports nest in each other's queues.
+ *
+ * Return: 0 with both rights consumed, or -ENOMEM with neither.
  */
-void mp_notify_send_port(struct mp_port *dest, u32 msgt, u32 id,
-			 struct mp_port *port, u8 disp, struct list_head *reap)
+int mp_notify_send_port(struct mp_port *dest, u32 msgt, u32 id,
+			struct mp_port *port, u8 disp, struct list_head *reap)
 {
 	u32 size = HDR + sizeof(struct machport_msg_body) +
 		   sizeof(struct machport_msg_port_descriptor);
@@ -150,9 +152,7 @@ void mp_notify_send_port(struct mp_port *dest, u32 msgt, u32 id,
 			kmsg->dest = NULL;	/* the right to @dest is ours */
 			mp_kmsg_free(kmsg);
 		}
-		mp_right_drop_used(dest, msgt);
-		mp_right_release_transit(port, disp, reap);
-		return;
+		return -ENOMEM;
 	}
 	hdr = kmsg->data;
 	hdr->bits |= MACHPORT_MSGH_BITS_COMPLEX;
@@ -165,9 +165,57 @@ void mp_notify_send_port(struct mp_port *dest, u32 msgt, u32 id,
 	kmsg->desc[0].rights_in = true;
 	if (!mp_desc_transit_check(kmsg)) {
 		list_add_tail(&kmsg->link, reap);
-		return;
+		return 0;
 	}
 	mp_mqueue_send(dest, kmsg, MACHPORT_SEND_TIMEOUT, 0, reap);
+	return 0;
+}
+
+/**
+ * mp_notify_reply_in_place() - answer a request to a kernel port
+ * @kmsg: the request, rights copied in (consumed)
+ * @id: the reply's id
+ * @code: the return code
+ *
+ * The request becomes its own reply, a mig_reply_error_t on its reply
+ * right: answering takes no memory, so a client waiting for the answer
+ * gets one even when nothing can be allocated. The request's other
+ * rights (its destination, its descriptors') are released. Without a
+ * reply right the request is simply destroyed.
+ */
+void mp_notify_reply_in_place(struct mp_kmsg *kmsg, u32 id, u32 code)
+{
+	u32 size = HDR + NDR + sizeof(u32);
+	struct mp_port *dest = kmsg->reply;
+	struct machport_msg_header *hdr;
+	LIST_HEAD(reap);
+
+	if (!dest) {
+		mp_kmsg_destroy(kmsg);
+		return;
+	}
+	mp_right_release_transit(kmsg->dest, kmsg->dest_msgt, &reap);
+	mp_desc_release(kmsg, &reap);
+	if (kmsg->desc)
+		mp_desc_free(kmsg);
+	/* Every kmsg holds at least MP_KMSG_INLINE bytes. */
+	hdr = kmsg->data;
+	memset(hdr, 0, size);
+	hdr->bits = kmsg->reply_msgt;
+	hdr->size = size;
+	hdr->id = id;
+	memcpy(kmsg->data + HDR, ndr_record, NDR);
+	memcpy(kmsg->data + HDR + NDR, &code, sizeof(code));
+	kmsg->size = size;
+	kmsg->dest = dest;
+	kmsg->dest_msgt = kmsg->reply_msgt;
+	kmsg->reply = NULL;
+	kmsg->reply_msgt = 0;
+	kmsg->reply_dead = false;
+	mp_stat_add(notifications, 1);
+	trace_machport_notify(dest->id, id, size);
+	mp_mqueue_send(dest, kmsg, MACHPORT_SEND_TIMEOUT, 0, &reap);
+	mp_kmsg_reap(&reap);
 }
 
 /*
@@ -177,9 +225,13 @@ void mp_notify_send_port(struct mp_port *dest, u32 msgt, u32 id,
 void mp_notify_port_destroyed(struct mp_port *notify, struct mp_port *port,
 			      struct list_head *reap)
 {
-	mp_notify_send_port(notify, MACHPORT_MSG_TYPE_PORT_SEND_ONCE,
-			    MACHPORT_NOTIFY_PORT_DESTROYED, port,
-			    MACHPORT_MSG_TYPE_MOVE_RECEIVE, reap);
+	if (!mp_notify_send_port(notify, MACHPORT_MSG_TYPE_PORT_SEND_ONCE,
+				 MACHPORT_NOTIFY_PORT_DESTROYED, port,
+				 MACHPORT_MSG_TYPE_MOVE_RECEIVE, reap))
+		return;
+	/* Without memory the port dies after all, unannounced. */
+	give_up(notify);
+	mp_right_release_transit(port, MACHPORT_MSG_TYPE_PORT_RECEIVE, reap);
 }
 
 /* Release whatever registrations a port being freed still holds. */

@@ -6,6 +6,7 @@
 #include <linux/types.h>
 
 struct machport_request_notification;
+struct mp_kmsg;
 struct mp_port;
 struct mp_space;
 
@@ -27,8 +28,9 @@ struct mp_dnreq {
 };
 
 void mp_notify_send_value(struct mp_port *dest, u32 msgt, u32 id, u32 value);
-void mp_notify_send_port(struct mp_port *dest, u32 msgt, u32 id,
-			 struct mp_port *port, u8 disp, struct list_head *reap);
+int mp_notify_send_port(struct mp_port *dest, u32 msgt, u32 id,
+			struct mp_port *port, u8 disp, struct list_head *reap);
+void mp_notify_reply_in_place(struct mp_kmsg *kmsg, u32 id, u32 code);
 void mp_notify_send_once(struct mp_port *port);
 void mp_notify_no_senders(struct mp_port *notify, u32 mscount);
 void mp_notify_dead_name(struct mp_port *notify, u32 name);
