@@ -643,6 +643,34 @@ TEST(own_bootstrap_server_for_children)
 	mach_port_deallocate(SELF, saved);
 }
 
+static void *look_up_once(void *arg)
+{
+	mach_port_t p;
+
+	return (void *)(long)bootstrap_look_up(bootstrap_port, arg, &p);
+}
+
+/* A thread's reply port goes when the thread does. */
+TEST(reply_ports_go_with_their_threads)
+{
+	long before = mp_count("ports");
+	pthread_t th[4];
+	void *kr;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, look_up_once,
+					    "org.machport.test.nobody"));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, pthread_join(th[i], &kr));
+		ASSERT_EQ(BOOTSTRAP_UNKNOWN_SERVICE, (long)kr);
+	}
+	ASSERT_EQ(before, mp_count("ports"));
+	/* This thread's stays, and is the same for every request. */
+	ASSERT_EQ(mig_get_reply_port(), mig_get_reply_port());
+	ASSERT_EQ(before + 1, mp_count("ports"));
+}
+
 /* Everything above let go of its ports: none outlives its test. */
 TEST(no_ports_left_behind)
 {
