@@ -214,8 +214,8 @@ static int put_peer(struct sk_buff *skb, struct pid *peer)
 {
 	u32 nr = visible_pid(peer);
 
-	if (!nr)
-		return 0;	/* not the caller's to see */
+	if (!nr)	/* not the caller's to see */
+		return nla_put_flag(skb, MACHPORT_A_ENTRY_PEER_HIDDEN);
 	if (nla_put_u32(skb, MACHPORT_A_ENTRY_PEER_PID, nr))
 		return -EMSGSIZE;
 	return put_comm(skb, MACHPORT_A_ENTRY_PEER_COMM, peer);
@@ -245,6 +245,9 @@ static int put_port(struct sk_buff *skb, struct mp_entry *e, u32 *type)
 		ret = put_receive(skb, port);
 	else if (!dead && port->receiver)
 		peer = get_pid(port->receiver->owner);
+	else if (!dead && !port->kobject &&
+		 nla_put_flag(skb, MACHPORT_A_ENTRY_IN_TRANSIT))
+		ret = -EMSGSIZE;
 	spin_unlock(&port->lock);
 	if (!ret && peer)
 		ret = put_peer(skb, peer);

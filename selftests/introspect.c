@@ -635,9 +635,16 @@ static int unprivileged_view(pid_t parent)
 {
 	int n, i;
 	pid_t me = getpid();
+	struct obj *e;
 
 	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
 		return 10;
+	/* The inherited bootstrap port is the parent's: its holder is hidden. */
+	n = nl_query(MACHPORT_CMD_GET_ENTRIES, me);
+	e = find_name(n, bootstrap_port);
+	if (!e || !e->has[MACHPORT_A_ENTRY_PEER_HIDDEN] ||
+	    e->has[MACHPORT_A_ENTRY_PEER_PID])
+		return 5;
 	(void)new_port();
 	n = nl_query(MACHPORT_CMD_GET_SPACES, -1);
 	if (n < 1)
@@ -655,11 +662,14 @@ static int unprivileged_view(pid_t parent)
 TEST(other_users_processes_are_invisible)
 {
 	pid_t parent = getpid(), pid;
+	mach_port_t p;
 	int status;
 
 	if (geteuid() != 0)
 		SKIP(return, "needs root to switch users");
-	(void)new_port();
+	p = new_port();
+	mach_port_insert_right(SELF, p, p, MACH_MSG_TYPE_MAKE_SEND);
+	task_set_bootstrap_port(SELF, p);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0)
@@ -701,6 +711,27 @@ TEST(dump_of_a_changing_space_is_flagged)
 		ASSERT_FALSE(objs[i].intr);
 	ASSERT_NE(NULL, find_name(n, extra));
 	ASSERT_LE(2003, n);
+}
+
+/* A send right whose receive right travels in a message. */
+TEST(receive_right_in_transit)
+{
+	mach_port_t a = new_port(), q = new_port();
+	struct obj *e;
+	int n;
+
+	KR_EQ(KERN_SUCCESS, mach_port_insert_right(SELF, a, a, MACH_MSG_TYPE_MAKE_SEND));
+	KR_EQ(MACH_MSG_SUCCESS, send_to(q, MACH_MSG_TYPE_MAKE_SEND, a,
+					MACH_MSG_TYPE_MOVE_RECEIVE));
+	n = nl_query(MACHPORT_CMD_GET_ENTRIES, getpid());
+	e = find_name(n, a);
+	ASSERT_NE(NULL, e);
+	ASSERT_EQ(MACH_PORT_TYPE_SEND, e->a[MACHPORT_A_ENTRY_TYPE]);
+	ASSERT_TRUE(e->has[MACHPORT_A_ENTRY_IN_TRANSIT]);
+	ASSERT_FALSE(e->has[MACHPORT_A_ENTRY_PEER_PID]);
+	ASSERT_FALSE(e->has[MACHPORT_A_ENTRY_PEER_HIDDEN]);
+	e = find_name(n, q);
+	ASSERT_EQ(1, e->a[MACHPORT_A_ENTRY_QLEN]);
 }
 
 TEST(entries_need_a_pid)

@@ -358,6 +358,8 @@ static const enum mnl_attr_data_type attr_type[MACHPORT_A_MAX + 1] = {
 	[MACHPORT_A_ENTRY_SETS] = MNL_TYPE_NESTED,
 	[MACHPORT_A_ENTRY_MEMBERS] = MNL_TYPE_U32,
 	[MACHPORT_A_ENTRY_DNREQUEST] = MNL_TYPE_FLAG,
+	[MACHPORT_A_ENTRY_IN_TRANSIT] = MNL_TYPE_FLAG,
+	[MACHPORT_A_ENTRY_PEER_HIDDEN] = MNL_TYPE_FLAG,
 	[MACHPORT_A_STATS_SPACES] = MNL_TYPE_U64,
 	[MACHPORT_A_STATS_PORTS] = MNL_TYPE_U64,
 	[MACHPORT_A_STATS_MSGS_QUEUED] = MNL_TYPE_U64,
@@ -784,8 +786,12 @@ static const char *peer_str(const struct space *s, const struct entry *e,
 			snprintf(buf, size, "self");
 		else if (has_peer)
 			who_str(e->peer_pid, e->peer_comm, buf, size);
-		else
+		else if (e->has & BIT(MACHPORT_A_ENTRY_PEER_HIDDEN))
+			snprintf(buf, size, "hidden");
+		else if (e->has & BIT(MACHPORT_A_ENTRY_IN_TRANSIT))
 			snprintf(buf, size, "in transit");
+		else
+			snprintf(buf, size, "-");
 	} else {
 		snprintf(buf, size, "-");
 	}
@@ -1116,7 +1122,11 @@ static void json_entry(const struct entry *e)
 		printf(",\"sets\":null");
 	}
 	json_u32("members", e, MACHPORT_A_ENTRY_MEMBERS, e->members);
-	printf(",\"dnrequest\":%s}", entry_dnrequest(e) ? "true" : "false");
+	printf(",\"dnrequest\":%s", entry_dnrequest(e) ? "true" : "false");
+	printf(",\"in_transit\":%s",
+	       e->has & BIT(MACHPORT_A_ENTRY_IN_TRANSIT) ? "true" : "false");
+	printf(",\"peer_hidden\":%s}",
+	       e->has & BIT(MACHPORT_A_ENTRY_PEER_HIDDEN) ? "true" : "false");
 }
 
 static void json_space(const struct space *s)

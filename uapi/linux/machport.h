@@ -552,6 +552,9 @@ enum machport_attr {
 	MACHPORT_A_STATS_NOTIFICATIONS,	/* u64: kernel notifications sent */
 	MACHPORT_A_SET_NAME,		/* u32, inside MACHPORT_A_ENTRY_SETS */
 	MACHPORT_A_PAD,
+	MACHPORT_A_ENTRY_IN_TRANSIT,	/* flag: the receive right is in a message */
+	MACHPORT_A_ENTRY_PEER_HIDDEN,	/* flag: its holder is not the caller's
+					 * to see */
 	__MACHPORT_A_MAX,
 };
 #define MACHPORT_A_MAX	(__MACHPORT_A_MAX - 1)
