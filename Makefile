@@ -120,8 +120,8 @@ deps:
 
 demo: deps
 	$(MAKE) module KERNEL=$(KERNEL)
-	$(MAKE) lib $(DEMO)
-	tools/vm-run --kernel $(KERNEL) -- $(DEMO)
+	$(MAKE) lib $(DEMO) $(LSMP)
+	tools/vm-run --kernel $(KERNEL) --include $(LSMP) -- $(DEMO) --lsmp $(LSMP)
 
 check: deps
 	@$(MAKE) lib tests

@@ -406,8 +406,54 @@ static int named_service(void)
 	return bad;
 }
 
-int main(void)
+/* ---- 9. lsmp: who holds which port ------------------------------------ */
+
+/*
+ * A service and a client that stays connected, seen through lsmp, the
+ * introspection tool (tools/lsmp): every process's names and rights, and
+ * for each send right, the process at the other end.
+ */
+static int lsmp_view(const char *lsmp)
 {
+	char name[64], cmd[256];
+	mp_msgport_t *remote;
+	int ready[2], bad = 0, status;
+	pid_t service;
+	char c;
+
+	printf("\n9. lsmp -a: the demo's processes and their ports\n");
+	snprintf(name, sizeof(name), "org.machport.demo.shown.%d", getpid());
+	if (pipe(ready))
+		return 1;
+	fflush(stdout);
+	service = fork();
+	if (service == 0) {
+		close(ready[0]);
+		service_process(name, ready[1]);
+	}
+	close(ready[1]);
+	if (service < 0 || read(ready[0], &c, 1) != 1)
+		return 1;
+	close(ready[0]);
+	remote = mp_msgport_create_remote(name, NULL);
+	if (!remote)
+		return 1;
+	printf("  parent %d: connected to \"%s\" (a send right to its port)\n\n",
+	       getpid(), name);
+	fflush(stdout);
+	snprintf(cmd, sizeof(cmd), "%s -a", lsmp);
+	bad |= system(cmd) != 0;
+	/* Stop the service. */
+	mp_msgport_send_request(remote, QUIT_ID, NULL, 0, 5, 5, NULL);
+	mp_msgport_release(remote);
+	bad |= waitpid(service, &status, 0) != service || status != 0;
+	return bad;
+}
+
+int main(int argc, char **argv)
+{
+	const char *lsmp = argc == 3 && !strcmp(argv[1], "--lsmp") ? argv[2] :
+			   NULL;
 	mach_port_t port, so;
 	mach_msg_type_name_t t;
 	mach_port_name_array_t names;
@@ -475,6 +521,8 @@ int main(void)
 
 	bad |= two_processes();
 	bad |= named_service();
+	if (lsmp)
+		bad |= lsmp_view(lsmp);
 	printf("\n%s\n", bad ? "demo FAILED" : "demo finished: Mach IPC is working");
 	return bad;
 }
