@@ -734,6 +734,76 @@ TEST(receive_right_in_transit)
 	ASSERT_EQ(1, e->a[MACHPORT_A_ENTRY_QLEN]);
 }
 
+/* ---- Tracepoints ---------------------------------------------------------- */
+
+static int write_file(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fputs(s, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static int trace_has(const char *needle)
+{
+	static char buf[1 << 20];
+	FILE *f = fopen("/sys/kernel/tracing/trace", "r");
+	size_t n;
+
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return strstr(buf, needle) != NULL;
+}
+
+TEST(tracepoints_see_messages_and_ports)
+{
+	mach_port_t p, q;
+	mach_msg_header_t h = { 0 };
+	struct {
+		mach_msg_header_t h;
+		char room[128];
+	} r;
+	char want[96];
+	uint64_t id;
+	int n;
+
+	if (access("/sys/kernel/tracing/events/machport", F_OK))
+		SKIP(return, "no tracefs or no trace events in this kernel");
+	ASSERT_EQ(0, write_file("/sys/kernel/tracing/trace", ""));
+	ASSERT_EQ(0, write_file("/sys/kernel/tracing/events/machport/enable", "1"));
+	p = new_port();
+	q = new_port();
+	n = nl_query(MACHPORT_CMD_GET_ENTRIES, getpid());
+	id = find_name(n, p)->a[MACHPORT_A_ENTRY_PORT_ID];
+	h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0);
+	h.msgh_size = sizeof(h);
+	h.msgh_remote_port = p;
+	h.msgh_id = 424242;
+	KR_EQ(MACH_MSG_SUCCESS, mach_msg(&h, MACH_SEND_MSG, sizeof(h), 0, 0, 0, 0));
+	KR_EQ(MACH_MSG_SUCCESS, mach_msg(&r.h, MACH_RCV_MSG, 0, sizeof(r), p, 0, 0));
+	mach_port_destroy(SELF, q);
+	ASSERT_EQ(0, write_file("/sys/kernel/tracing/events/machport/enable", "0"));
+	snprintf(want, sizeof(want), "machport_port_create: port=%llu",
+		 (unsigned long long)id);
+	ASSERT_TRUE(trace_has(want));
+	snprintf(want, sizeof(want), "machport_msg_send: port=%llu id=424242 size=24",
+		 (unsigned long long)id);
+	ASSERT_TRUE(trace_has(want));
+	snprintf(want, sizeof(want), "machport_msg_receive: port=%llu id=424242 size=24",
+		 (unsigned long long)id);
+	ASSERT_TRUE(trace_has(want));
+	snprintf(want, sizeof(want), "machport_port_death: port=%llu",
+		 (unsigned long long)id + 1);
+	ASSERT_TRUE(trace_has(want));
+	mach_port_destroy(SELF, p);
+}
+
 TEST(entries_need_a_pid)
 {
 	ASSERT_EQ(-EINVAL, nl_query(MACHPORT_CMD_GET_ENTRIES, -1));
