@@ -7,6 +7,7 @@
 #   make check           the whole test suite in VMs on every kernel lane
 #   make check KERNELS=stock     one lane only (stock, 6.12, debug)
 #   make module KERNEL=<lane>    the module for one VM lane, in build/<lane>/
+#   make fuzz SECONDS=N  a fuzzing campaign of N seconds on the debug lane
 #
 # `make demo` and `make check` install what they need (Debian packages,
 # as root) on first use. See README.md and Documentation/.
@@ -33,7 +34,7 @@ LIB_HDRS := $(shell find $(TOP)/lib -name '*.h') $(TOP)/uapi/linux/machport.h
 LIBSO := $(BUILD)/lib/libmachport.so.$(LIBVERSION)
 LIBA := $(BUILD)/lib/libmachport.a
 
-.PHONY: all lib module host-module tests demo check deps clean checkpatch lsmp
+.PHONY: all lib module host-module tests demo check deps clean checkpatch lsmp fuzz
 
 all: lib host-module
 
@@ -114,6 +115,17 @@ $(DEMO): $(TOP)/tools/demo/demo.c $(LIBSO) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(MP_CFLAGS) -o $@ $< -L$(BUILD)/lib \
 		-Wl,-rpath,$(BUILD)/lib -lmachport -pthread
+
+# A longer fuzzing campaign: make fuzz SECONDS=3600 [KERNEL=debug]
+# (selftests/fuzz, Documentation/fuzzing.md).
+SECONDS ?= 600
+FUZZ_KERNEL ?= debug
+fuzz: deps
+	$(MAKE) module KERNEL=$(FUZZ_KERNEL)
+	$(MAKE) lib tests
+	tools/vm-run --kernel $(FUZZ_KERNEL) --timeout $$(( $(SECONDS) + 900 )) \
+		--include build/selftests --include build/lib \
+		-- build/selftests/fuzz --seconds $(SECONDS)
 
 deps:
 	@tools/install-deps
