@@ -127,6 +127,9 @@ fuzz: deps
 		--include build/selftests --include build/lib \
 		-- build/selftests/fuzz --seconds $(SECONDS)
 
+# The benchmark (make bench) lives in its own fragment.
+-include $(TOP)/tools/bench/bench.mk
+
 deps:
 	@tools/install-deps
 
