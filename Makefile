@@ -8,6 +8,9 @@
 #   make check KERNELS=stock     one lane only (stock, 6.12, debug)
 #   make module KERNEL=<lane>    the module for one VM lane, in build/<lane>/
 #   make fuzz SECONDS=N  a fuzzing campaign of N seconds on the debug lane
+#   make install [DESTDIR=...] [PREFIX=/usr/local], make uninstall
+#   make dkms-install    the module under DKMS (rebuilt for new kernels)
+#   make check-host      the selftests against the running kernel (root)
 #
 # `make demo` and `make check` install what they need (Debian packages,
 # as root) on first use. See README.md and Documentation/.
@@ -129,6 +132,10 @@ fuzz: deps
 
 # The benchmark (make bench) lives in its own fragment.
 -include $(TOP)/tools/bench/bench.mk
+
+# install, uninstall, dkms-install, dkms-uninstall, check-host
+# (Documentation/install.md).
+include $(TOP)/tools/install.mk
 
 deps:
 	@tools/install-deps
