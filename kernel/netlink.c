@@ -23,7 +23,6 @@
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
-#include <linux/sched/coredump.h>
 #include <linux/sched/task.h>
 #include <net/genetlink.h>
 
@@ -52,7 +51,6 @@ static bool same_ids(const struct cred *c, const struct cred *t)
 static bool may_inspect(struct task_struct *task)
 {
 	const struct cred *tcred;
-	struct mm_struct *mm;
 	bool ok;
 
 	if (same_thread_group(task, current))
@@ -61,15 +59,7 @@ static bool may_inspect(struct task_struct *task)
 	ok = same_ids(current_cred(), tcred) ||
 	     ns_capable(tcred->user_ns, CAP_SYS_PTRACE);
 	put_cred(tcred);
-	if (!ok)
-		return false;
-	task_lock(task);
-	mm = task->mm;
-	if (mm && get_dumpable(mm) != SUID_DUMP_USER &&
-	    !ns_capable(mm->user_ns, CAP_SYS_PTRACE))
-		ok = false;
-	task_unlock(task);
-	return ok;
+	return ok && mp_dumpable_or_capable(task);
 }
 
 /* @owner's pid in the caller's namespace if the caller may see it, else 0. */
