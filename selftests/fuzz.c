@@ -24,6 +24,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -48,6 +49,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 
 #include <linux/machport.h>
@@ -183,6 +185,7 @@ struct cfg {
 	int procs, threads;
 	uint64_t avoid;		/* ops (bit op) and features (bit NOPS + f) */
 	int verbose;
+	int trace;		/* print every ioctl (stderr) */
 	double hang;		/* seconds without progress that count as a hang */
 	bool det;		/* one process, one thread: deterministic */
 	uint64_t deadline;	/* CLOCK_MONOTONIC ns; 0: none */
@@ -505,8 +508,11 @@ struct proc {
 	_Atomic int kid_seq;
 	uint8_t *big;		/* BIG_SIZE of pattern, read-only */
 	uint8_t *none;		/* PROT_NONE pages */
-	uint8_t *hole;		/* an address with nothing mapped (usually) */
+	uint8_t *hole;		/* an address where nothing is ever mapped */
 };
+
+/* What an ioctl's argument pointer is (arg_ptr). */
+enum { ARG_GOOD, ARG_RO, ARG_BAD };
 
 struct th {
 	struct proc *p;
@@ -523,6 +529,7 @@ struct th {
 	uint8_t *edge;		/* EDGE_RW bytes, then EDGE_RW of PROT_NONE */
 	uint8_t *ro;		/* EDGE_RW bytes, read-only except while filled */
 	int fail_streak;	/* picks that found nothing: refresh the model */
+	int arg, arg_used;	/* ARG_*: the argument of the next, last ioctl */
 	uint32_t reply;		/* receive right for replies, this epoch */
 	int reply_epoch;
 	long child_ops;		/* in a forked child: ops left */
@@ -545,6 +552,31 @@ static long io_fd(struct th *t, int fd, unsigned long cmd, void *arg)
 	v = r < 0 ? -(long)errno : r;
 	hash_mix(t, cmd);
 	hash_mix(t, (uint64_t)v);
+	if (C.trace) {
+		const char *n = cmd_name(cmd);
+
+		struct machport_msg mm, *m = &mm;
+		struct iovec lv = { &mm, sizeof(mm) }, rv = { arg, sizeof(mm) };
+
+		/* The argument may be a pointer that faults: read it safely. */
+		if (cmd == MACHPORT_IOC_MSG &&
+		    process_vm_readv(getpid(), &lv, 1, &rv, 1, 0) == sizeof(mm)) {
+			dprintf(2, "# [%d] MSG opt %#x send %#llx/%u rcv %#x %#llx/%u to %u -> %#lx\n",
+				getpid(), m->option, (unsigned long long)m->send_msg,
+				m->send_size, m->rcv_name,
+				(unsigned long long)m->rcv_msg, m->rcv_size,
+				m->timeout, v);
+		} else {
+			dprintf(2, "# [%d] %s %#lx -> %ld\n", getpid(), n ? n : "?", cmd, v);
+		}
+	}
+	t->arg_used = t->arg;
+	t->arg = ARG_GOOD;
+	/* Unless the descriptor changed under us: another file, or none. */
+	if (t->arg_used == ARG_BAD && cmd != MACHPORT_IOC_VERSION && v != -EFAULT &&
+	    (C.det || (v != -ENOTTY && v != -EBADF)))
+		failf("%s (cmd %#lx) with an argument pointer that faults answered %ld, not -EFAULT",
+		      cmd_name(cmd) ? cmd_name(cmd) : "unknown ioctl", cmd, v);
 	if (!answer_ok(cmd, v)) {
 		const char *n = cmd_name(cmd);
 
@@ -861,12 +893,19 @@ static void *bad_addr(struct th *t)
  */
 static void *arg_ptr(struct th *t, void *good, size_t len)
 {
+	t->arg = ARG_GOOD;
 	if (!feat(F_BAD_PTR) || !pct(&t->r, 3))
 		return good;
 	switch (rn(&t->r, 3)) {
-	case 0: return to_ro(t, good, len);
-	case 1: return to_edge(t, good, len, 1 + rn(&t->r, len));
-	default: return bad_addr(t);
+	case 0:
+		t->arg = ARG_RO;
+		return to_ro(t, good, len);
+	case 1:
+		t->arg = ARG_BAD;
+		return to_edge(t, good, len, 1 + rn(&t->r, len));
+	default:
+		t->arg = ARG_BAD;
+		return bad_addr(t);
 	}
 }
 
@@ -900,6 +939,7 @@ struct built {
 	bool dealloc_flag[MAX_DESC];
 	uint32_t moved_recv[MAX_DESC];	/* receive rights that leave */
 	int nmoved;
+	uint32_t fz_off;		/* where the fz_body is */
 };
 
 static bool low_memory(void);
@@ -1137,6 +1177,7 @@ static uint32_t build_msg(struct th *t, uint8_t *buf, struct built *b,
 	}
 	fz->len = len;
 	fz->sum = fnv1a(payload, len);
+	b->fz_off = off;
 	b->size = off + sizeof(*fz) + len;
 	fz->size = b->size;
 	return b->size;
@@ -1393,7 +1434,7 @@ static void harvest(struct th *t, uint8_t *buf, uint32_t cap, uint32_t option,
 		const uint8_t *payload = buf + off + sizeof(fz);
 
 		atomic_fetch_add_explicit(&sh->verified, 1, memory_order_relaxed);
-		if (fz.size != size || fz.len != size - off - sizeof(fz) ||
+		if (fz.size != size || off + sizeof(fz) + fz.len > size ||
 		    fz.ndesc != n || (complex && n > MAX_DESC))
 			failf("message %#x: %u bytes, %u descriptors; sent %u bytes, %u descriptors",
 			      h->id, size, n, fz.size, fz.ndesc);
@@ -1665,6 +1706,9 @@ static void do_send(struct th *t, int mode)
 		pick_right(t, &reply, &rdisp);
 		if (pct(&t->r, 30))
 			rdisp = 0;
+		if (!feat(F_REPLY_SEND) &&
+		    disp_msgt(rdisp) == MACHPORT_MSG_TYPE_PORT_SEND)
+			rdisp = MACHPORT_MSG_TYPE_MAKE_SEND_ONCE;
 	}
 	bits = (ddisp & 0xff) | (rdisp & 0xff) << 8;
 	if (pct(&t->r, 2))
@@ -1681,6 +1725,17 @@ static void do_send(struct th *t, int mode)
 
 		a.send_size = rn(&t->r, 3) ? junk[rn(&t->r, 8)] :
 			      size + 4 * rn(&t->r, 3) - 4 + rn(&t->r, 2) * 2;
+		/* The size argument wins: say so to the receiver. */
+		if (a.send_size >= b.fz_off + sizeof(struct fz_body) &&
+		    a.send_size <= BUF_SIZE) {
+			struct fz_body *fz = (void *)(t->sbuf + b.fz_off);
+
+			fz->size = a.send_size;
+			if (a.send_size < size) {
+				fz->len = a.send_size - b.fz_off - sizeof(*fz);
+				fz->sum = fnv1a((uint8_t *)(fz + 1), fz->len);
+			}
+		}
 	}
 	r = rn(&t->r, 100);
 	if (feat(F_BAD_PTR) && r < 2 && size <= EDGE_RW) {
@@ -2548,8 +2603,13 @@ static const unsigned long known_cmds[] = {
 
 static void op_version(struct th *t)
 {
-	if (io(t, MACHPORT_IOC_VERSION, NULL) != MACHPORT_ABI_VERSION)
-		failf("MACHPORT_IOC_VERSION is not %d", MACHPORT_ABI_VERSION);
+	long ret = io(t, MACHPORT_IOC_VERSION, NULL);
+
+	/* (EBADF, ENOTTY: another thread just closed the descriptor.) */
+	if (ret != MACHPORT_ABI_VERSION &&
+	    (C.det || (ret != -EBADF && ret != -ENOTTY)))
+		failf("MACHPORT_IOC_VERSION answered %ld, not %d", ret,
+		      MACHPORT_ABI_VERSION);
 }
 
 static void op_features(struct th *t)
@@ -2584,13 +2644,13 @@ static void op_bad_ioctl(struct th *t)
 				   rlog(&t->r, 0, 255));
 		} while (cmd_name(cmd));
 		ret = io(t, cmd, pct(&t->r, 50) ? (void *)arg : bad_addr(t));
-		if (ret != -ENOTTY)
+		if (ret != -ENOTTY && (C.det || ret != -EBADF))
 			failf("unknown ioctl %#lx answered %ld, not -ENOTTY", cmd, ret);
 		break;
 	case 1:		/* somebody else's */
 		cmd = rn(&t->r, 2) ? 0x5401 /* TCGETS */ : _IOR('f', 1, long);
 		ret = io(t, cmd, arg);
-		if (ret != -ENOTTY)
+		if (ret != -ENOTTY && (C.det || ret != -EBADF))
 			failf("foreign ioctl %#lx answered %ld, not -ENOTTY", cmd, ret);
 		break;
 	case 2:		/* a known one with a pointer that does not work */
@@ -2620,9 +2680,16 @@ static void op_bad_ioctl(struct th *t)
 			break;
 		i = rn(&t->r, sizeof(known_cmds) / sizeof(known_cmds[0]));
 		ret = io_fd(t, fd, known_cmds[i], arg);
-		if (ret != -ENOTTY && ret != -EINVAL)
-			failf("%s on a descriptor that is not /dev/mach answered %ld",
-			      cmd_name(known_cmds[i]), ret);
+		if (ret != -ENOTTY && ret != -EINVAL) {
+			char link[128] = "";
+			char path[64];
+
+			snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+			(void)!readlink(path, link, sizeof(link) - 1);
+			failf("%s on descriptor %d (%s, %s) answered %ld", cmd_name(known_cmds[i]),
+			      fd, link, fd == devnull_fd() ? "our /dev/null" : "a pollfd's duplicate",
+			      ret);
+		}
 		if (fd != devnull_fd())
 			close(fd);
 	}
@@ -2668,7 +2735,8 @@ static void *child_blocker(void *arg)
  * ways: it exits, it exits while another of its threads waits in
  * mach_msg, or it waits in mach_msg until its parent kills it.
  */
-static void child_main(struct th *pt, int mode, int ready_fd, int seq)
+static void child_main(struct th *pt, int mode, int ready_fd, int seq,
+		       pid_t ppid)
 {
 	struct proc *parent = pt->p, *p;
 	int pfd = atomic_load(&parent->fd), fd;
@@ -2676,9 +2744,11 @@ static void child_main(struct th *pt, int mode, int ready_fd, int seq)
 	struct machport_inherit in;
 	pthread_t helper;
 	struct th *t;
-	long ret;
+	long ret, first;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != ppid)
+		_exit(0);	/* the parent is gone already */
 	p = proc_new(parent->index, parent->gen, true);
 	t = calloc(1, sizeof(*t));
 	if (!p || !t)
@@ -2696,8 +2766,9 @@ static void child_main(struct th *pt, int mode, int ready_fd, int seq)
 
 	memset(&ty, 0, sizeof(ty));
 	ty.name = TASK_SELF;
-	ret = io_fd(t, pfd, MACHPORT_IOC_PORT_TYPE, &ty);
-	if (ret != -EPERM)
+	ret = first = io_fd(t, pfd, MACHPORT_IOC_PORT_TYPE, &ty);
+	/* (Another thread of the parent may have just closed it.) */
+	if (ret != -EPERM && (C.det || (ret != -EBADF && ret != -ENOTTY)))
 		failf("a child's call on its parent's descriptor answered %ld, not -EPERM",
 		      ret);
 	fd = open("/dev/" MACHPORT_DEVICE_NAME, O_RDWR | (rn(&t->r, 2) ? O_CLOEXEC : 0));
@@ -2707,8 +2778,13 @@ static void child_main(struct th *pt, int mode, int ready_fd, int seq)
 	memset(&in, 0, sizeof(in));
 	in.parent_fd = pfd;
 	ret = io(t, MACHPORT_IOC_INHERIT, &in);
-	if (ret != MACHPORT_KERN_SUCCESS && ret != MACHPORT_KERN_INVALID_TASK)
-		failf("MACHPORT_IOC_INHERIT from the parent answered %ld", ret);
+	/* (A parent killed meanwhile is no parent any more: EPERM.) */
+	/* (If the number was closed, our own open may have taken it.) */
+	if (first == -EPERM && ret != MACHPORT_KERN_SUCCESS &&
+	    ret != MACHPORT_KERN_INVALID_TASK &&
+	    !(ret == -EPERM && getppid() != ppid))
+		failf("MACHPORT_IOC_INHERIT from the parent's descriptor %d answered %ld (parent %d, now %d; first call %ld)",
+		      pfd, ret, ppid, getppid(), first);
 	if (rn(&t->r, 2))
 		close(pfd);	/* the parent's file outlives this copy */
 	fuzz_loop(t, 1 + rn(&t->r, 40));
@@ -2754,7 +2830,7 @@ static void op_fork(struct th *t)
 	int mode = rn(&t->r, 3), seq = atomic_fetch_add(&t->p->kid_seq, 1);
 	int pipefd[2] = { -1, -1 };
 	uint64_t kill_at = 0;
-	pid_t pid;
+	pid_t pid, me = getpid();
 	char c;
 	int st, i;
 
@@ -2771,7 +2847,7 @@ static void op_fork(struct th *t)
 	if (pid == 0) {
 		if (pipefd[0] >= 0)
 			close(pipefd[0]);
-		child_main(t, mode, pipefd[1], seq);
+		child_main(t, mode, pipefd[1], seq, me);
 		_exit(0);
 	}
 	if (pipefd[1] >= 0)
@@ -3076,12 +3152,12 @@ static struct proc *proc_new(int index, int gen, bool is_child)
 		return p;
 	p->big = map(BIG_SIZE, PROT_READ | PROT_WRITE);
 	p->none = map(4 * PAGE, PROT_NONE);
-	p->hole = map(16 * PAGE, PROT_NONE);
-	if (!p->big || !p->none || !p->hole)
+	/* Below mmap_min_addr: never mapped, unlike a range we unmap. */
+	p->hole = (uint8_t *)(uintptr_t)(2 * PAGE);
+	if (!p->big || !p->none)
 		return NULL;
 	pat_fill(p->big, 0, BIG_SIZE);
 	mprotect(p->big, BIG_SIZE, PROT_READ);
-	munmap(p->hole, 16 * PAGE);	/* nothing there now (usually) */
 	return p;
 }
 
@@ -3151,6 +3227,20 @@ static void *fuzz_thread(void *arg)
 	return NULL;
 }
 
+/* Our own crash: say where, then die of it (the parent reports it). */
+static void on_crash(int sig, siginfo_t *si, void *uc)
+{
+	void *bt[32];
+	int n = backtrace(bt, 32);
+
+	(void)uc;
+	dprintf(2, "# fuzz[%d/%d]: signal %d at address %p; backtrace (addr2line -e fuzz):\n",
+		getpid(), gettid(), sig, si->si_addr);
+	backtrace_symbols_fd(bt, n, 2);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static void install_handlers(void)
 {
 	struct sigaction sa;
@@ -3161,6 +3251,13 @@ static void install_handlers(void)
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGALRM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	sa.sa_sigaction = on_crash;
+	sa.sa_flags = SA_SIGINFO | SA_RESETHAND;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGILL, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
+	sigaction(SIGABRT, &sa, NULL);
 }
 
 static void worker_main(int index, int gen)
@@ -3219,7 +3316,7 @@ static void worker_main(int index, int gen)
 				if (!x->tid || !atomic_load(&x->slot->active))
 					continue;
 				if ((atomic_load(&x->slot->blocking) &&
-				     now - atomic_load(&x->slot->since) > 10000000ULL) ||
+				     now > atomic_load(&x->slot->since) + 10000000ULL) ||
 				    pct(&r, 2))
 					pthread_kill(x->pt, SIGUSR1);
 			}
@@ -3393,17 +3490,21 @@ static long mp_count(const char *what)
 	return v;
 }
 
-static void print_file(const char *path, const char *prefix, int max_lines)
+/* Print up to @max_lines of @path; returns the lines printed. */
+static int print_file(const char *path, const char *prefix, int max_lines)
 {
 	char line[256];
 	FILE *f = fopen(path, "re");
 	int n = 0;
 
 	if (!f)
-		return;
-	while (n++ < max_lines && fgets(line, sizeof(line), f))
+		return 0;
+	while (n < max_lines && fgets(line, sizeof(line), f)) {
 		printf("%s%s", prefix, line);
+		n++;
+	}
 	fclose(f);
+	return n;
 }
 
 /* Where every task of the run is, for a hang report. */
@@ -3411,7 +3512,7 @@ static void dump_group(pid_t pgid)
 {
 	static int pids[65536], tids[4096];
 	char path[128], state;
-	int n, m, i, j;
+	int n, m, i, j, k;
 
 	n = list_pids("/proc", pids, 65536);
 	for (i = 0; i < n; i++) {
@@ -3424,10 +3525,31 @@ static void dump_group(pid_t pgid)
 			snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pids[i], tids[j]);
 			stat_field(path, 1, &state);
 			printf("#   pid %d tid %d state %c\n", pids[i], tids[j], state);
-			snprintf(path, sizeof(path), "/proc/%d/task/%d/stack", pids[i], tids[j]);
-			print_file(path, "#     ", 24);
+			if (state == 'Z')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", pids[i], tids[j]);
+			print_file(path, "#     syscall: ", 1);
+			/* A running task shows no stack: look a few times. */
+			for (k = 0; k < 5; k++) {
+				snprintf(path, sizeof(path), "/proc/%d/task/%d/stack",
+					 pids[i], tids[j]);
+				if (print_file(path, "#     ", 24))
+					break;
+				sleep_ms(100);
+			}
 		}
 	}
+}
+
+/* Is the thread still there (not exiting, not a zombie)? */
+static bool thread_alive(int pid, int tid)
+{
+	char path[96], state = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	if (stat_field(path, 1, &state) < 0)
+		return false;
+	return state != 'Z' && state != 'X' && state != 'x';
 }
 
 /* Ask the registry for every name of the run: it forgets the dead ones. */
@@ -3480,6 +3602,7 @@ struct result {
 static void run_case(struct result *res)
 {
 	uint64_t t0 = now_ns(), hang_ns = (uint64_t)(C.hang * 1e9), stop_at = 0;
+	uint64_t last_ioctls = 0, last_progress = t0;
 	long sp0, po0, sp = 0, po = 0;
 	int st = 0, i;
 	pid_t leader;
@@ -3517,12 +3640,27 @@ static void run_case(struct result *res)
 			struct slot *s = &sh->slots[i];
 			int op = atomic_load(&s->op);
 
-			if (!atomic_load(&s->active) || op < 0 ||
-			    now - atomic_load(&s->since) < hang_ns)
+			uint64_t since = atomic_load(&s->since);
+
+			/* (since may be newer than now: it changes meanwhile.) */
+			if (!atomic_load(&s->active) || op < 0 || since >= now ||
+			    now - since < hang_ns)
+				continue;
+			/* A thread of a process that died: the run's end catches that. */
+			if (!thread_alive(atomic_load(&s->pid), atomic_load(&s->tid)))
 				continue;
 			failf("hang: %s made no progress for %.0f s (pid %d tid %d)",
 			      op_names[op], C.hang, atomic_load(&s->pid),
 			      atomic_load(&s->tid));
+			hung = true;
+		}
+		if (atomic_load(&sh->ioctls) != last_ioctls) {
+			last_ioctls = atomic_load(&sh->ioctls);
+			last_progress = now;
+		}
+		if (!hung && now - last_progress > hang_ns) {
+			failf("hang: no ioctl answered for %.0f s, and the run is not over",
+			      C.hang);
 			hung = true;
 		}
 		if (!hung && C.deadline && now > C.deadline + hang_ns) {
@@ -3703,6 +3841,10 @@ int main(int argc, char **argv)
 
 		if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
 			C.verbose = 1;
+			continue;
+		}
+		if (!strcmp(a, "--trace")) {
+			C.trace = 1;
 			continue;
 		}
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
