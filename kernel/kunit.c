@@ -113,6 +113,7 @@ void mp_kunit_counts(struct mp_port *port, struct mp_kunit_counts *c)
 	c->active = port->active;
 	c->msgcount = port->msgcount;
 	c->seqno = port->seqno;
+	c->mscount = port->mscount;
 	c->qlimit = port->qlimit;
 	c->srights = port->srights;
 	c->sorights = port->sorights;

@@ -19,6 +19,7 @@ struct mp_kunit_counts {
 	bool active;
 	u32 msgcount;
 	u32 seqno;
+	u32 mscount;
 	u32 qlimit;
 	u32 srights;
 	u32 sorights;

@@ -10,6 +10,7 @@
 #include "machport.h"
 #include "mqueue.h"
 #include "port.h"
+#include "pset.h"
 #include "right.h"
 #include "space.h"
 
@@ -185,11 +186,67 @@ static void dead_port(struct kunit *test)
 	mp_port_put(port);
 }
 
+/*
+ * A receive right that moves takes its queue along and starts afresh as
+ * XNU's does: sequence number and make-send count back to 0, out of its
+ * sets.
+ */
+static void receive_right_moves(struct kunit *test)
+{
+	struct mp_space *space = mp_kunit_space(test);
+	struct mp_kunit_counts c;
+	struct mp_kunit_rcv r;
+	u32 n, sn, moved = 0, msgt = 0;
+	struct mp_port *port;
+
+	port = mp_kunit_port(test, space, &n);
+	mp_kunit_set(test, space, &sn);
+	mutex_lock(&space->lock);
+	KUNIT_EXPECT_EQ(test, mp_right_members(space, MACHPORT_MEMBER_INSERT,
+					       n, sn), MACHPORT_KERN_SUCCESS);
+	KUNIT_EXPECT_EQ(test, mp_right_insert(space, n, n,
+					      MACHPORT_MSG_TYPE_MAKE_SEND),
+			MACHPORT_KERN_SUCCESS);
+	KUNIT_EXPECT_EQ(test, mp_right_deallocate(space, n),
+			MACHPORT_KERN_SUCCESS);
+	mutex_unlock(&space->lock);
+	KUNIT_EXPECT_EQ(test, mp_kunit_send(port, SEND, 1, HDR), SUCCESS);
+	KUNIT_EXPECT_EQ(test, mp_kunit_send(port, SEND, 2, HDR), SUCCESS);
+	KUNIT_EXPECT_EQ(test, mp_kunit_receive(space, n, ANY_SIZE, 0, &r),
+			SUCCESS);
+	mp_kunit_counts(port, &c);
+	KUNIT_EXPECT_EQ(test, c.seqno, 1U);
+	KUNIT_EXPECT_EQ(test, c.mscount, 1U);
+
+	mutex_lock(&space->lock);
+	KUNIT_EXPECT_EQ(test, mp_right_extract(space, n,
+					       MACHPORT_MSG_TYPE_MOVE_RECEIVE,
+					       &moved, &msgt),
+			MACHPORT_KERN_SUCCESS);
+	KUNIT_EXPECT_NE(test, moved, n);	/* a new name */
+	KUNIT_EXPECT_FALSE(test, mp_pset_has(mp_space_lookup(space, sn)->pset,
+					     port));
+	mutex_unlock(&space->lock);
+	mp_kunit_counts(port, &c);
+	KUNIT_EXPECT_TRUE(test, c.active);
+	KUNIT_EXPECT_EQ(test, c.msgcount, 1U);
+	KUNIT_EXPECT_EQ(test, c.seqno, 0U);
+	KUNIT_EXPECT_EQ(test, c.mscount, 0U);
+	KUNIT_EXPECT_EQ(test, mp_kunit_receive(space, n, ANY_SIZE, 0, &r),
+			MACHPORT_RCV_INVALID_NAME);
+	KUNIT_EXPECT_EQ(test, mp_kunit_receive(space, moved, ANY_SIZE, 0, &r),
+			SUCCESS);
+	KUNIT_EXPECT_EQ(test, r.id, 2);
+	KUNIT_EXPECT_EQ(test, r.seqno, 0U);
+	KUNIT_EXPECT_EQ(test, r.local_name, moved);
+}
+
 static struct kunit_case mqueue_cases[] = {
 	KUNIT_CASE(count_and_seqno),
 	KUNIT_CASE(queue_limit),
 	KUNIT_CASE(too_large),
 	KUNIT_CASE(dead_port),
+	KUNIT_CASE(receive_right_moves),
 	{}
 };
 

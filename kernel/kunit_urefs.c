@@ -12,6 +12,7 @@
 
 #include "kunit.h"
 #include "machport.h"
+#include "notify.h"
 #include "port.h"
 #include "right.h"
 #include "space.h"
@@ -328,6 +329,75 @@ static void death_keeps_counts(struct kunit *test)
 	mutex_unlock(&space->lock);
 }
 
+/* mach_port_request_notification(MACH_NOTIFY_DEAD_NAME, @name) to @notify. */
+static int dead_name_request(struct mp_space *space, u32 name, u32 sync,
+			     u32 notify)
+{
+	struct machport_request_notification a = {
+		.name = name,
+		.msgid = MACHPORT_NOTIFY_DEAD_NAME,
+		.sync = sync,
+		.notify = notify,
+		.notify_disp = MACHPORT_MSG_TYPE_MAKE_SEND_ONCE,
+	};
+
+	return mp_notify_request(space, &a);
+}
+
+/*
+ * A dead-name notification gives the dead name one more user reference,
+ * up to the maximum: a pegged count stays pegged, it does not wrap to 0.
+ */
+static void dead_name_notification(struct kunit *test)
+{
+	struct mp_space *space = mp_kunit_space(test);
+	u32 r = 0, n = 0, m = 0, d = 0;
+	struct mp_port *notify;
+
+	mutex_lock(&space->lock);
+	KUNIT_EXPECT_EQ(test, mp_right_allocate(space, MACHPORT_RIGHT_RECEIVE,
+						0, &r), KR_OK);
+	notify = port_of(space, r);
+	KUNIT_EXPECT_NOT_NULL(test, notify);
+	if (!notify)
+		goto out;
+	KUNIT_EXPECT_EQ(test, new_send(space, &n), KR_OK);
+	KUNIT_EXPECT_EQ(test, mp_right_mod_refs(space, n, R_SEND, DMAX), KR_OK);
+	KUNIT_EXPECT_EQ(test, new_send(space, &m), KR_OK);
+	KUNIT_EXPECT_EQ(test, mp_right_mod_refs(space, m, R_SEND, DMAX - 2),
+			KR_OK);
+	KUNIT_EXPECT_EQ(test, refs(space, m, R_SEND), UMAX - 1);
+	KUNIT_EXPECT_EQ(test, dead_name_request(space, n, 0, r), KR_OK);
+	KUNIT_EXPECT_EQ(test, dead_name_request(space, m, 0, r), KR_OK);
+	KUNIT_EXPECT_EQ(test, type_of(space, n),
+			MACHPORT_TYPE_SEND | MACHPORT_TYPE_RECEIVE |
+			MACHPORT_TYPE_DNREQUEST);
+
+	KUNIT_EXPECT_EQ(test, mp_right_mod_refs(space, n, R_RECEIVE, -1), KR_OK);
+	KUNIT_EXPECT_EQ(test, mp_right_mod_refs(space, m, R_RECEIVE, -1), KR_OK);
+	KUNIT_EXPECT_EQ(test, msgcount(notify), 2U);	/* both fired */
+	KUNIT_EXPECT_EQ(test, type_of(space, n), MACHPORT_TYPE_DEAD_NAME);
+	KUNIT_EXPECT_EQ(test, refs(space, n, R_DEAD), UMAX);
+	KUNIT_EXPECT_EQ(test, type_of(space, m), MACHPORT_TYPE_DEAD_NAME);
+	KUNIT_EXPECT_EQ(test, refs(space, m, R_DEAD), UMAX);
+
+	/* Asked for on a name already dead (sync): at once, capped too. */
+	KUNIT_EXPECT_EQ(test, dead_name_request(space, n, 1, r), KR_OK);
+	KUNIT_EXPECT_EQ(test, refs(space, n, R_DEAD), UMAX);
+	KUNIT_EXPECT_EQ(test, mp_right_allocate(space, MACHPORT_RIGHT_DEAD_NAME,
+						0, &d), KR_OK);
+	KUNIT_EXPECT_EQ(test, dead_name_request(space, d, 1, r), KR_OK);
+	KUNIT_EXPECT_EQ(test, refs(space, d, R_DEAD), 2U);
+	KUNIT_EXPECT_EQ(test, msgcount(notify), 4U);
+	/* Not at once: refused, and the send-once right made says so. */
+	KUNIT_EXPECT_EQ(test, dead_name_request(space, d, 0, r),
+			MACHPORT_KERN_INVALID_ARGUMENT);
+	KUNIT_EXPECT_EQ(test, refs(space, d, R_DEAD), 2U);
+	KUNIT_EXPECT_EQ(test, msgcount(notify), 5U);
+out:
+	mutex_unlock(&space->lock);
+}
+
 static struct kunit_case urefs_cases[] = {
 	KUNIT_CASE(send_saturates),
 	KUNIT_CASE(pegged),
@@ -336,6 +406,7 @@ static struct kunit_case urefs_cases[] = {
 	KUNIT_CASE(single_rights),
 	KUNIT_CASE(task_name),
 	KUNIT_CASE(death_keeps_counts),
+	KUNIT_CASE(dead_name_notification),
 	{}
 };
 
