@@ -88,12 +88,13 @@ mach_msg_timeout_t cf_timeout_ms(double seconds, bool *forever)
 	*forever = seconds < 0 || isnan(seconds);
 	if (*forever)
 		return 0;
-	ms = ceil(seconds * 1000.0);
+	ms = seconds * 1000.0;
 	if (ms >= (double)UINT32_MAX) {
 		*forever = true;
 		return 0;
 	}
-	return (mach_msg_timeout_t)ms;
+	/* Rounded up (no libm: ceil() would need -lm under clang). */
+	return (mach_msg_timeout_t)ms + ((double)(mach_msg_timeout_t)ms < ms);
 }
 
 /* ---- dead-name watches -------------------------------------------------- */
