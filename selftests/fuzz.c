@@ -131,7 +131,8 @@
 	X(FORK,		"fork",			3)	\
 	X(CLOSE_FD,	"close_fd",		1)	\
 	X(SIGNAL,	"signal",		6)	\
-	X(REAP,		"reap",			4)
+	X(REAP,		"reap",			4)	\
+	X(SCENARIO,	"scenario",		14)
 
 enum op {
 #define X(e, n, w) OP_##e,
@@ -222,6 +223,7 @@ struct shared {
 	_Atomic uint64_t iterations, ioctls, procs, kills, forks;
 	_Atomic uint64_t sent, received, verified;
 	_Atomic uint64_t op_calls[NOPS], op_success[NOPS];
+	_Atomic uint64_t cov[16];	/* deep states reached, see cov_names */
 	_Atomic int stop;
 	_Atomic int failed;
 	char failmsg[2048];
@@ -230,6 +232,31 @@ struct shared {
 };
 
 static struct shared *sh;
+
+/* States worth reaching; counted when the kernel shows we got there. */
+enum {
+	COV_RCV_RIGHT, COV_SEND_RIGHT, COV_SO_RIGHT, COV_OOL, COV_OOL_BIG,
+	COV_OOL_PORTS, COV_SET_RCV, COV_N_SEND_ONCE, COV_N_NO_SENDERS,
+	COV_N_PORT_DESTROYED, COV_N_DEAD_NAME, COV_N_PORT_DELETED,
+	COV_MIG_REPLY, COV_BS_RIGHT, COV_PSEUDO, COV_INTERRUPTED,
+};
+
+static const char *const cov_names[16] = {
+	"receive rights received", "send rights received",
+	"send-once rights received", "OOL regions received",
+	"OOL regions >= 64 KiB received", "OOL port arrays received",
+	"messages received on a set", "send-once notifications",
+	"no-senders notifications", "port-destroyed notifications",
+	"dead-name notifications", "port-deleted notifications",
+	"kernel MIG error replies", "bootstrap replies with a right",
+	"pseudo-receives (failed sends given back)",
+	"waits interrupted by a signal",
+};
+
+static void cov(int what)
+{
+	atomic_fetch_add_explicit(&sh->cov[what], 1, memory_order_relaxed);
+}
 
 static uint64_t now_ns(void)
 {
@@ -530,6 +557,7 @@ struct th {
 	uint8_t *ro;		/* EDGE_RW bytes, read-only except while filled */
 	int fail_streak;	/* picks that found nothing: refresh the model */
 	int arg, arg_used;	/* ARG_*: the argument of the next, last ioctl */
+	int cur_op;		/* the operation being run */
 	uint32_t reply;		/* receive right for replies, this epoch */
 	int reply_epoch;
 	long child_ops;		/* in a forked child: ops left */
@@ -572,6 +600,11 @@ static long io_fd(struct th *t, int fd, unsigned long cmd, void *arg)
 	}
 	t->arg_used = t->arg;
 	t->arg = ARG_GOOD;
+	if (v == 0)
+		atomic_fetch_add_explicit(&sh->op_success[t->cur_op], 1,
+					  memory_order_relaxed);
+	if (v == MACHPORT_SEND_INTERRUPTED || v == MACHPORT_RCV_INTERRUPTED)
+		cov(COV_INTERRUPTED);
 	/* Unless the descriptor changed under us: another file, or none. */
 	if (t->arg_used == ARG_BAD && cmd != MACHPORT_IOC_VERSION && v != -EFAULT &&
 	    (C.det || (v != -ENOTTY && v != -EBADF)))
@@ -1224,6 +1257,15 @@ static void check_kernel_msg(struct th *t, const uint8_t *buf)
 	int32_t id = h->id, value;
 
 	switch (id) {
+	case MACHPORT_NOTIFY_SEND_ONCE: cov(COV_N_SEND_ONCE); break;
+	case MACHPORT_NOTIFY_NO_SENDERS: cov(COV_N_NO_SENDERS); break;
+	case MACHPORT_NOTIFY_PORT_DESTROYED: cov(COV_N_PORT_DESTROYED); break;
+	case MACHPORT_NOTIFY_DEAD_NAME: cov(COV_N_DEAD_NAME); break;
+	case MACHPORT_NOTIFY_PORT_DELETED: cov(COV_N_PORT_DELETED); break;
+	default:
+		cov(h->bits & MACHPORT_MSGH_BITS_COMPLEX ? COV_BS_RIGHT : COV_MIG_REPLY);
+	}
+	switch (id) {
 	case MACHPORT_NOTIFY_SEND_ONCE:
 		if (h->size != HDR_SIZE || complex)
 			failf("send-once notification of %u bytes", h->size);
@@ -1375,6 +1417,11 @@ static void harvest(struct th *t, uint8_t *buf, uint32_t cap, uint32_t option,
 				if (!msgt_type(pd->disposition))
 					failf("port descriptor %u disposition %u", i,
 					      pd->disposition);
+				if (!pseudo && pd->name && pd->name != MACHPORT_NAME_DEAD)
+					cov(pd->disposition == MACHPORT_MSG_TYPE_PORT_RECEIVE ?
+					    COV_RCV_RIGHT :
+					    pd->disposition == MACHPORT_MSG_TYPE_PORT_SEND ?
+					    COV_SEND_RIGHT : COV_SO_RIGHT);
 				model_add(t, pd->name, msgt_type(pd->disposition));
 				off += 12;
 				continue;
@@ -1394,6 +1441,8 @@ static void harvest(struct th *t, uint8_t *buf, uint32_t cap, uint32_t option,
 					      i, (unsigned long long)od->address, od->size,
 					      od->deallocate, od->copy);
 				else if (i < MAX_DESC) {
+					if (!pseudo && od->size)
+						cov(od->size >= 65536 ? COV_OOL_BIG : COV_OOL);
 					addr[i] = od->address;
 					len[i] = od->size;
 				} else if (od->size) {
@@ -1410,6 +1459,8 @@ static void harvest(struct th *t, uint8_t *buf, uint32_t cap, uint32_t option,
 					      i, (unsigned long long)opd->address,
 					      opd->count, opd->disposition);
 				} else if (opd->count) {
+					if (!pseudo)
+						cov(COV_OOL_PORTS);
 					names = (const uint32_t *)(uintptr_t)opd->address;
 					for (j = 0; j < opd->count; j++)
 						model_add(t, names[j], msgt_type(opd->disposition));
@@ -1513,8 +1564,10 @@ static void on_signal(int sig)
 static void block_begin(struct th *t)
 {
 	if (C.det || t->p->is_child) {
+		/* Again and again: a signal that comes early ends nothing. */
 		struct itimerval it = {
 			.it_value = { .tv_usec = 2000 + rn(&t->r, 4000) },
+			.it_interval = { .tv_usec = 3000 },
 		};
 
 		setitimer(ITIMER_REAL, &it, NULL);
@@ -1526,7 +1579,7 @@ static void block_begin(struct th *t)
 static void block_end(struct th *t)
 {
 	if (C.det || t->p->is_child) {
-		struct itimerval it = { .it_value = { 0, 0 } };
+		struct itimerval it = { .it_value = { 0, 0 }, .it_interval = { 0, 0 } };
 
 		setitimer(ITIMER_REAL, &it, NULL);
 	} else if (t->slot) {
@@ -1785,8 +1838,10 @@ static void do_send(struct th *t, int mode)
 			model_clear_bits(t, reply, T_SO);
 	}
 	/* A send that failed late gives the message back, rewritten. */
-	if (pseudo && writable && ((struct machport_msg_header *)sendp)->size)
+	if (pseudo && writable && ((struct machport_msg_header *)sendp)->size) {
+		cov(COV_PSEUDO);
 		harvest(t, sendp, a.send_size, 0, 0, true);
+	}
 	if (mode == SM_RPC && ret == MACHPORT_MSG_SUCCESS) {
 		atomic_fetch_add_explicit(&sh->received, 1, memory_order_relaxed);
 		harvest(t, t->rbuf, BUF_SIZE, a.option, a.rcv_name, false);
@@ -1845,6 +1900,8 @@ static void do_recv(struct th *t, uint32_t name, uint32_t option_or)
 	}
 	if (ret == MACHPORT_MSG_SUCCESS) {
 		atomic_fetch_add_explicit(&sh->received, 1, memory_order_relaxed);
+		if (model_type(t, a.rcv_name) & T_PSET)
+			cov(COV_SET_RCV);
 		if (cap)
 			harvest(t, rb, cap, a.option, a.rcv_name, false);
 	}
@@ -2994,6 +3051,420 @@ static void op_signal(struct th *t)
 		pthread_kill(x->pt, SIGUSR1);
 }
 
+
+/* ---- Scenarios: sequences that reach a deep state on purpose -------------
+ *
+ * Built from the same ioctls, on ports only this thread knows until the
+ * scenario ends. Alone (one process, one thread) nobody else can touch
+ * them, so the outcome is checked exactly; with company, only exercised.
+ */
+
+__attribute__((format(printf, 3, 4)))
+static void expect(struct th *t, bool ok, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	if (ok || !C.det || t->p->is_child)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	failf("scenario: %s", buf);
+}
+
+static uint32_t sc_alloc(struct th *t, uint32_t right)
+{
+	struct machport_port_allocate a;
+
+	memset(&a, 0, sizeof(a));
+	a.right = right;
+	if (io(t, MACHPORT_IOC_PORT_ALLOCATE, &a) != MACHPORT_KERN_SUCCESS)
+		return 0;
+	return a.name;
+}
+
+static long sc_insert(struct th *t, uint32_t name, uint32_t poly, uint32_t disp)
+{
+	struct machport_port_insert_right a;
+
+	memset(&a, 0, sizeof(a));
+	a.name = name;
+	a.poly = poly;
+	a.disposition = disp;
+	return io(t, MACHPORT_IOC_PORT_INSERT_RIGHT, &a);
+}
+
+static long sc_notify(struct th *t, uint32_t name, int32_t msgid, uint32_t sync,
+		      uint32_t notify)
+{
+	struct machport_request_notification a;
+	long ret;
+
+	memset(&a, 0, sizeof(a));
+	a.name = name;
+	a.msgid = msgid;
+	a.sync = sync;
+	a.notify = notify;
+	a.notify_disp = MACHPORT_MSG_TYPE_MAKE_SEND_ONCE;
+	ret = io(t, MACHPORT_IOC_REQUEST_NOTIFY, &a);
+	if (ret == MACHPORT_KERN_SUCCESS)
+		model_add(t, a.previous, T_SO);
+	return ret;
+}
+
+static long sc_name_op(struct th *t, unsigned long cmd, uint32_t name)
+{
+	struct machport_port_name a;
+
+	memset(&a, 0, sizeof(a));
+	a.name = name;
+	return io(t, cmd, &a);
+}
+
+static uint32_t sc_type(struct th *t, uint32_t name)
+{
+	struct machport_port_type a;
+
+	memset(&a, 0, sizeof(a));
+	a.name = name;
+	return io(t, MACHPORT_IOC_PORT_TYPE, &a) == MACHPORT_KERN_SUCCESS ? a.type : 0;
+}
+
+/* A message to @dest carrying @n port rights (names[i] with disps[i]). */
+static long sc_send(struct th *t, uint32_t dest, uint32_t ddisp, uint32_t reply,
+		    uint32_t rdisp, const uint32_t *names, const uint32_t *disps,
+		    int n, uint32_t ool)
+{
+	struct machport_msg_header *h = (void *)t->sbuf;
+	struct machport_msg_port_descriptor *pd;
+	struct machport_msg_ool_descriptor *od;
+	struct machport_msg a;
+	uint32_t size = HDR_SIZE;
+	int i;
+
+	memset(t->sbuf, 0, 512);
+	h->bits = ddisp | rdisp << 8;
+	h->remote_port = dest;
+	h->local_port = reply;
+	h->id = FZ_ID + 0xffff;		/* not an fz_body message */
+	if (n || ool) {
+		h->bits |= MACHPORT_MSGH_BITS_COMPLEX;
+		((struct machport_msg_body *)(h + 1))->descriptor_count = n + !!ool;
+		size = BODY_OFF;
+		for (i = 0; i < n; i++) {
+			pd = (void *)(t->sbuf + size);
+			pd->name = names[i];
+			pd->disposition = (uint8_t)disps[i];
+			pd->type = MACHPORT_MSG_PORT_DESCRIPTOR;
+			size += sizeof(*pd);
+		}
+		if (ool) {
+			od = (void *)(t->sbuf + size);
+			od->address = (uintptr_t)t->p->big;
+			od->size = ool;
+			od->copy = MACHPORT_MSG_VIRTUAL_COPY;
+			od->type = MACHPORT_MSG_OOL_DESCRIPTOR;
+			size += sizeof(*od);
+		}
+	}
+	memset(&a, 0, sizeof(a));
+	a.send_msg = (uintptr_t)t->sbuf;
+	a.send_size = size;
+	a.option = MACHPORT_SEND_MSG | MACHPORT_SEND_TIMEOUT;
+	return io(t, MACHPORT_IOC_MSG, &a);
+}
+
+/* Receive one message on @name now (or fail); returns its id or -1. */
+static int32_t sc_recv(struct th *t, uint32_t name, uint32_t *desc_name)
+{
+	struct machport_msg_header *h = (void *)t->rbuf;
+	struct machport_msg a;
+	int32_t id = -1;
+
+	memset(&a, 0, sizeof(a));
+	a.option = MACHPORT_RCV_MSG | MACHPORT_RCV_TIMEOUT | (7U << 24);
+	a.rcv_name = name;
+	a.rcv_msg = (uintptr_t)t->rbuf;
+	a.rcv_size = BUF_SIZE;
+	if (desc_name)
+		*desc_name = 0;
+	if (io(t, MACHPORT_IOC_MSG, &a) != MACHPORT_MSG_SUCCESS)
+		return -1;
+	id = h->id;
+	if (desc_name && (h->bits & MACHPORT_MSGH_BITS_COMPLEX) &&
+	    h->size >= BODY_OFF + 12)
+		*desc_name = ((struct machport_msg_port_descriptor *)
+			      (t->rbuf + BODY_OFF))->name;
+	else if (desc_name && h->size == HDR_SIZE + 12)
+		memcpy(desc_name, t->rbuf + HDR_SIZE + 8, 4);
+	harvest(t, t->rbuf, BUF_SIZE, a.option, name, false);
+	return id;
+}
+
+static void op_scenario(struct th *t)
+{
+	uint32_t r = 0, n = 0, q = 0, s = 0, x, names[4], disps[4];
+	int32_t id;
+	long ret;
+	int i, k;
+
+	switch (rn(&t->r, 10)) {
+	case 0:	/* port destroyed: the receive right comes back instead */
+		r = sc_alloc(t, MACHPORT_RIGHT_RECEIVE);
+		n = sc_alloc(t, MACHPORT_RIGHT_RECEIVE);
+		if (!r || !n)
+			break;
+		ret = sc_notify(t, r, MACHPORT_NOTIFY_PORT_DESTROYED, 0, n);
+		expect(t, ret == 0, "port-destroyed request answered %ld", ret);
+		if (pct(&t->r, 50))	/* with something queued that holds rights */
+			sc_send(t, r, MACHPORT_MSG_TYPE_MAKE_SEND, n,
+				MACHPORT_MSG_TYPE_MAKE_SEND_ONCE, NULL, NULL, 0, 100);
+		ret = rn(&t->r, 2) ? sc_name_op(t, MACHPORT_IOC_PORT_DESTROY, r) :
+		      sc_name_op(t, MACHPORT_IOC_PORT_DEALLOCATE, r);
+		id = sc_recv(t, n, &x);
+		if (ret == MACHPORT_KERN_SUCCESS)
+			expect(t, id == MACHPORT_NOTIFY_PORT_DESTROYED && x,
+			       "after destroying %#x: message %d carrying %#x, not a port-destroyed notification",
+			       r, id, x);
+		r = x;
+		break;
+	case 1:	/* no senders */
+		r = sc_alloc(t, MACHPORT_RIGHT_RECEIVE);
+		if (!r)
+			break;
+		n = rn(&t->r, 2) ? r : sc_alloc(t, MACHPORT_RIGHT_RECEIVE);
+		k = 1 + rn(&t->r, 3);
+		for (i = 0; i < k; i++)
+			sc_insert(t, r, r, MACHPORT_MSG_TYPE_MAKE_SEND);
+		ret = sc_notify(t, r, MACHPORT_NOTIFY_NO_SENDERS, rn(&t->r, 3), n);
+		expect(t, ret == 0, "no-senders request answered %ld", ret);
+		{
+			struct machport_port_refs a = {
+				.name = r, .right = MACHPORT_RIGHT_SEND, .delta = -k,
+			};
+
+			ret = io(t, MACHPORT_IOC_PORT_MOD_REFS, &a);
+		}
+		id = sc_recv(t, n, &x);
+		expect(t, ret == 0 && id == MACHPORT_NOTIFY_NO_SENDERS,
+		       "no send rights left on %#x: got message %d", r, id);
+		break;
+	case 2:	/* dead name: the receive right dies inside a queue */
+		r = sc_alloc(t, MACHPORT_RIGHT_RECEIVE);
+		q = sc_alloc(t, MACHPORT_RIGHT_RECEIVE);
+		n = sc_alloc(t, MACHPORT_RIGHT_RECEIVE);
+		if (!r || !q || !n)
+			break;
+		sc_insert(t, r, r, MACHPORT_MSG_TYPE_MAKE_SEND);
+		names[0] = r;
+		disps[0] = MACHPORT_MSG_TYPE_MOVE_RECEIVE;
+		ret = sc_send(t, q, MACHPORT_MSG_TYPE_MAKE_SEND, 0, 0, names, disps, 1, 0);
+		expect(t, ret == 0, "moving %#x into %#x answered %#lx", r, q, ret);
+		expect(t, sc_type(t, r) == T_SEND, "%#x is %#x after its receive right left",
+		       r, sc_type(t, r));
+		ret = sc_notify(t, r, MACHPORT_NOTIFY_DEAD_NAME, 0, n);
+		expect(t, ret == 0, "dead-name request answered %ld", ret);
+		sc_name_op(t, MACHPORT_IOC_PORT_DESTROY, q);	/* r dies with q's queue */
+		expect(t, (sc_type(t, r) & T_RIGHTS) == T_DEAD,
+		       "%#x is %#x after its port died in a destroyed queue", r, sc_type(t, r));
+		id = sc_recv(t, n, &x);
+		expect(t, id == MACHPORT_NOTIFY_DEAD_NAME && x == r,
+		       "dead-name notification: message %d for %#x, wanted %#x", id, x, r);
+		q = 0;
+		break;
+	case 3:	/* receive rights nested in each other's queues, maybe a cycle */
+		k = 2 + rn(&t->r, 5);
+		for (i = 0; i < k; i++) {
+			x = sc_alloc(t, MACHPORT_RIGHT_RECEIVE);
+			if (!x)
+				break;
+			if (r) {
+				names[0] = r;
+				disps[0] = MACHPORT_MSG_TYPE_MOVE_RECEIVE;
+				ret = sc_send(t, x, MACHPORT_MSG_TYPE_MAKE_SEND, 0, 0,
+					      names, disps, 1, rn(&t->r, 2) ? 0 : 5000);
+				expect(t, ret == 0, "nesting %#x in %#x answered %#lx", r, x, ret);
+			} else {
+				q = x;		/* the innermost */
+				sc_insert(t, q, q, MACHPORT_MSG_TYPE_MAKE_SEND);
+			}
+			r = x;
+		}
+		if (pct(&t->r, 50) && q && r != q) {
+			/* The outermost into the innermost: a cycle, destroyed. */
+			names[0] = r;
+			disps[0] = MACHPORT_MSG_TYPE_MOVE_RECEIVE;
+			ret = sc_send(t, q, MACHPORT_MSG_TYPE_COPY_SEND, 0, 0, names, disps, 1, 0);
+			expect(t, ret == 0, "closing a cycle answered %#lx", ret);
+			expect(t, (sc_type(t, q) & T_RIGHTS) == T_DEAD,
+			       "%#x is %#x after its cycle was destroyed", q, sc_type(t, q));
+			r = 0;
+		}
+		if (r && pct(&t->r, 50)) {
+			sc_name_op(t, MACHPORT_IOC_PORT_DESTROY, r);
+			r = 0;
+		}
+		break;
+	case 4:	/* a port set: messages on members arrive on the set */
+		s = sc_alloc(t, MACHPORT_RIGHT_PORT_SET);
+		k = 1 + rn(&t->r, 3);
+		for (i = 0; s && i < k; i++) {
+			struct machport_member m = { .op = MACHPORT_MEMBER_INSERT, .pset = s };
+
+			names[i] = m.name = sc_alloc(t, MACHPORT_RIGHT_RECEIVE);
+			if (io(t, MACHPORT_IOC_MEMBER, &m) == 0 && pct(&t->r, 70))
+				sc_send(t, m.name, MACHPORT_MSG_TYPE_MAKE_SEND_ONCE, 0, 0,
+					NULL, NULL, 0, 0);
+		}
+		for (i = 0; s && i < k + 1; i++) {
+			struct machport_msg_header *h = (void *)t->rbuf;
+
+			id = sc_recv(t, s, NULL);
+			if (id < 0)
+				break;
+			x = h->local_port;
+			expect(t, x == names[0] || (k > 1 && x == names[1]) ||
+			       (k > 2 && x == names[2]),
+			       "message on set %#x says member %#x", s, x);
+		}
+		for (i = 0; s && i < k; i++)
+			model_add(t, names[i], T_RECV);
+		if (pct(&t->r, 50))
+			sc_name_op(t, MACHPORT_IOC_PORT_DESTROY, s), s = 0;
+		break;
+	case 5:	/* a send-once right dies unused */
+		r = sc_alloc(t, MACHPORT_RIGHT_RECEIVE);
+		if (!r)
+			break;
+		{
+			struct machport_port_extract_right a = {
+				.name = r, .disposition = MACHPORT_MSG_TYPE_MAKE_SEND_ONCE,
+			};
+
+			ret = io(t, MACHPORT_IOC_PORT_EXTRACT_RIGHT, &a);
+			if (ret == 0)
+				sc_name_op(t, MACHPORT_IOC_PORT_DEALLOCATE, a.poly);
+		}
+		id = sc_recv(t, r, NULL);
+		expect(t, ret == 0 && id == MACHPORT_NOTIFY_SEND_ONCE,
+		       "unused send-once right for %#x: got message %d", r, id);
+		break;
+	case 6:	/* a full queue gives the message back, rights and memory */
+		r = sc_alloc(t, MACHPORT_RIGHT_RECEIVE);
+		q = sc_alloc(t, MACHPORT_RIGHT_RECEIVE);
+		if (!r || !q)
+			break;
+		{
+			struct machport_port_attr a = {
+				.name = r, .flavor = MACHPORT_PORT_LIMITS_INFO, .count = 1,
+			};
+
+			io(t, MACHPORT_IOC_PORT_SET_ATTR, &a);	/* qlimit 0 */
+		}
+		names[0] = q;
+		disps[0] = MACHPORT_MSG_TYPE_MAKE_SEND;
+		names[1] = q;
+		disps[1] = MACHPORT_MSG_TYPE_MOVE_RECEIVE;
+		ret = sc_send(t, r, MACHPORT_MSG_TYPE_MAKE_SEND, 0, 0, names, disps, 2,
+			      rn(&t->r, 2) ? 100 : 70000);
+		expect(t, ret == MACHPORT_SEND_TIMED_OUT,
+		       "a send to a queue limited to 0 answered %#lx", ret);
+		if (ret == MACHPORT_SEND_TIMED_OUT &&
+		    ((struct machport_msg_header *)t->sbuf)->size) {
+			cov(COV_PSEUDO);
+			/* The rights come back, perhaps under new names. */
+			x = ((struct machport_msg_port_descriptor *)
+			     (t->sbuf + BODY_OFF + 12))->name;
+			harvest(t, t->sbuf, ((struct machport_msg_header *)t->sbuf)->size,
+				0, 0, true);
+			expect(t, sc_type(t, x) & T_RECV,
+			       "the send gave %#x back as %#x, which is %#x", q, x,
+			       sc_type(t, x));
+			q = x;
+		}
+		break;
+	case 7:	/* a guarded receive right stays where it is */
+		r = sc_alloc(t, MACHPORT_RIGHT_RECEIVE);
+		q = sc_alloc(t, MACHPORT_RIGHT_RECEIVE);
+		if (!r || !q || !feat(F_GUARD))
+			break;
+		{
+			struct machport_port_ctl c = {
+				.op = MACHPORT_CTL_GUARD, .name = r, .value = 0x1234,
+				.flags = rn(&t->r, 4),
+			};
+
+			ret = io(t, MACHPORT_IOC_PORT_CTL, &c);
+			expect(t, ret == 0, "guard answered %ld", ret);
+			ret = sc_name_op(t, MACHPORT_IOC_PORT_DESTROY, r);
+			expect(t, ret == MACHPORT_KERN_INVALID_RIGHT,
+			       "destroying a guarded right answered %ld", ret);
+			names[0] = r;
+			disps[0] = MACHPORT_MSG_TYPE_MOVE_RECEIVE;
+			ret = sc_send(t, q, MACHPORT_MSG_TYPE_MAKE_SEND, 0, 0, names, disps, 1, 0);
+			expect(t, ret == MACHPORT_SEND_INVALID_RIGHT,
+			       "moving a guarded right answered %#lx", ret);
+			c.op = MACHPORT_CTL_DESTRUCT;
+			c.value = pct(&t->r, 80) ? 0x1234 : 0x4321;
+			c.flags = 0;
+			ret = io(t, MACHPORT_IOC_PORT_CTL, &c);
+			expect(t, ret == (c.value == 0x1234 ? 0 : MACHPORT_KERN_INVALID_ARGUMENT),
+			       "destruct with guard %#llx answered %ld",
+			       (unsigned long long)c.value, ret);
+			if (ret == 0)
+				r = 0;
+		}
+		break;
+	case 8:	/* a pollable port sees its message, then its death */
+		r = sc_alloc(t, rn(&t->r, 3) ? MACHPORT_RIGHT_RECEIVE : MACHPORT_RIGHT_PORT_SET);
+		if (!r)
+			break;
+		{
+			struct machport_port_pollfd a = { .name = r, .flags = MACHPORT_POLLFD_CLOEXEC };
+			struct pollfd pfd;
+
+			if (io(t, MACHPORT_IOC_PORT_POLLFD, &a) != 0)
+				break;
+			pfd.fd = a.fd;
+			pfd.events = POLLIN;
+			if (sc_send(t, r, MACHPORT_MSG_TYPE_MAKE_SEND, 0, 0, NULL, NULL, 0, 0) == 0) {
+				pfd.revents = 0;
+				poll(&pfd, 1, 0);
+				expect(t, pfd.revents & POLLIN, "pollfd of %#x: revents %#x with a message queued",
+				       r, pfd.revents);
+			}
+			sc_name_op(t, MACHPORT_IOC_PORT_DESTROY, r);
+			pfd.revents = 0;
+			poll(&pfd, 1, 0);
+			expect(t, pfd.revents & POLLHUP, "pollfd of %#x: revents %#x after its death",
+			       r, pfd.revents);
+			if (pct(&t->r, 50))
+				close(a.fd);
+			else
+				pollfd_add(t, a.fd);
+			r = 0;
+		}
+		break;
+	default: /* the task port answers every request with MIG_BAD_ID */
+		r = sc_alloc(t, MACHPORT_RIGHT_RECEIVE);
+		if (!r)
+			break;
+		ret = sc_send(t, TASK_SELF, MACHPORT_MSG_TYPE_COPY_SEND, r,
+			      MACHPORT_MSG_TYPE_MAKE_SEND_ONCE, NULL, NULL, 0,
+			      rn(&t->r, 2) ? 0 : 4096);
+		id = sc_recv(t, r, &x);
+		expect(t, ret == 0 && id == FZ_ID + 0xffff + 100 &&
+		       (int32_t)x == MACHPORT_MIG_BAD_ID,
+		       "request to the task port: reply %d code %d", id, (int32_t)x);
+	}
+	/* What is left joins the model, for the others to play with. */
+	model_add(t, r, T_RECV);
+	model_add(t, n, T_RECV);
+	model_add(t, q, T_RECV);
+	model_add(t, s, T_PSET);
+}
+
 /* ---- The loop -------------------------------------------------------------- */
 
 static bool low_memory(void)
@@ -3096,6 +3567,7 @@ static void run_op(struct th *t, int op)
 	case OP_CLOSE_FD: op_close_fd(t); break;
 	case OP_SIGNAL: op_signal(t); break;
 	case OP_REAP: reap_kids(t, false); break;
+	case OP_SCENARIO: op_scenario(t); break;
 	}
 }
 
@@ -3117,6 +3589,7 @@ static void fuzz_loop(struct th *t, long iters)
 			atomic_store(&t->slot->op, op);
 		}
 		hash_mix(t, op);
+		t->cur_op = op;
 		run_op(t, op);
 		if (t->slot)
 			atomic_store(&t->slot->op, -1);
@@ -3453,7 +3926,7 @@ static void leader_main(void)
 			break;
 		sleep_ms(5);
 		/* Now and then a worker dies mid-call, killed. */
-		if (!C.det && C.procs > 1 && C.seconds > 0 && feat(F_KILL) &&
+		if (!C.det && C.procs > 1 && !C.iterations && feat(F_KILL) &&
 		    now_ns() >= next_kill) {
 			next_kill = now_ns() + 100000000ULL;
 			if (pct(&r, 2)) {
@@ -3760,9 +4233,14 @@ static void report(struct result *res, const char *what)
 	if (C.verbose) {
 		int i;
 
+		printf("#   %-16s %8s %8s\n", "operation", "runs", "ioctls=0");
 		for (i = 0; i < NOPS; i++)
-			printf("#   %-16s %8" PRIu64 "\n", op_names[i],
-			       (uint64_t)atomic_load(&sh->op_calls[i]));
+			printf("#   %-16s %8" PRIu64 " %8" PRIu64 "\n", op_names[i],
+			       (uint64_t)atomic_load(&sh->op_calls[i]),
+			       (uint64_t)atomic_load(&sh->op_success[i]));
+		for (i = 0; i < 16; i++)
+			printf("#   %-44s %8" PRIu64 "\n", cov_names[i],
+			       (uint64_t)atomic_load(&sh->cov[i]));
 		printf("#   messages checked %" PRIu64 ", forks %" PRIu64 ", kills %" PRIu64 "\n",
 		       (uint64_t)atomic_load(&sh->verified),
 		       (uint64_t)atomic_load(&sh->forks), res->kills);
