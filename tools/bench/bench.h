@@ -115,6 +115,8 @@ void chan_buffers(struct chan *c);
 int sync_signal(int fd);
 int sync_wait(int fd);
 void write_proc(const char *path, const char *value);
+void save_proc(void);
+void restore_proc(void);
 
 /* mem.c: kernel memory per object, from a child memory cgroup */
 struct memres {
@@ -124,8 +126,18 @@ struct memres {
 	double slab_bytes;	/* per object, from memory.stat "slab" */
 	double kernel_bytes;	/* per object, from memory.stat "kernel" */
 	const char *source;	/* "memcg" or "meminfo" */
+	char detail[256];	/* slab caches that grew, per object */
 	bool ok;
 };
 int mem_measure(struct memres *out, int max, long nports, long nmsgs);
+
+/* path.c: one process, a message to itself: the message path alone */
+struct pathres {
+	const char *name;
+	double best_ns;		/* per send + receive, best round's mean */
+	bool ok;
+};
+int path_measure(struct pathres *out, int max, int rounds, int iters,
+		 bool (*selected)(const char *name));
 
 #endif

@@ -10,7 +10,7 @@
 
 BENCH_DIR := $(BUILD)/bench
 BENCH_SRCS := $(addprefix $(TOP)/tools/bench/,main.c common.c peers.c \
-	binder.c mach.c bulk.c mem.c)
+	binder.c mach.c bulk.c mem.c path.c)
 BENCH_DEPS := $(BENCH_SRCS) $(TOP)/tools/bench/bench.h $(LIBSO) $(LIB_HDRS)
 BENCH_LDFLAGS := -L$(BUILD)/lib -Wl,-rpath,$(BUILD)/lib -lmachport -lrt -pthread
 BENCH_BIN := $(BENCH_DIR)/machport-bench

@@ -140,6 +140,38 @@ int sync_wait(int fd)
 	return read_full(fd, &b, 1);
 }
 
+/* The limits write_proc() may raise, put back by restore_proc() at exit. */
+static const char *const tunables[] = {
+	"/proc/sys/net/unix/max_dgram_qlen",
+	"/proc/sys/fs/mqueue/msg_max",
+	"/proc/sys/kernel/msgmnb",
+};
+#define NTUNABLES	(sizeof(tunables) / sizeof(tunables[0]))
+static char saved[NTUNABLES][32];
+
+void save_proc(void)
+{
+	size_t i;
+
+	for (i = 0; i < NTUNABLES; i++) {
+		int fd = open(tunables[i], O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, saved[i], sizeof(saved[i]) - 1);
+
+		saved[i][n > 0 ? n : 0] = 0;
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
+void restore_proc(void)
+{
+	size_t i;
+
+	for (i = 0; i < NTUNABLES; i++)
+		if (saved[i][0])
+			write_proc(tunables[i], saved[i]);
+}
+
 /*
  * Raise a system limit for the peers (or join a cgroup). Only on a
  * machine with the module loaded, i.e. a test machine such as the VM:

@@ -54,20 +54,23 @@ static struct {
 	int bulk_rounds, bulk_small_reps;
 	int nbulk_sizes;
 	int multi_rounds, multi_calls, nmulti;
+	int path_rounds, path_iters;
 	long mem_ports, mem_msgs;
 	int cpus;
 } P;
 
 static int tap_n;
+static bool ran_path, ran_lat, ran_tput, ran_bulk, ran_multi;
 static const char *only_peers;
+static uint32_t only_size;	/* --size: one request size only */
 
-/* --peers a,b: only these (machport is always kept: it is the reference) */
+/* --peers a,b: only these (for profiling one of them) */
 static bool selected(const char *name)
 {
 	const char *p = only_peers;
 	size_t n = strlen(name);
 
-	if (!p || !strcmp(name, "machport") || !strcmp(name, "machport-ool"))
+	if (!p)
 		return true;
 	while ((p = strstr(p, name))) {
 		if ((p == only_peers || p[-1] == ',') && (p[n] == ',' || !p[n]))
@@ -241,6 +244,8 @@ static void run_latency(void)
 				if (lat[i].ok)
 					pin_cpu(pid[i], pl);
 			for (sz = 0; sz < NSIZES; sz++) {
+				if (only_size && sizes[sz] != only_size)
+					continue;
 				for (k = 0; k < NPEERS; k++) {
 					struct samples *ss;
 
@@ -746,6 +751,26 @@ static void run_multi(void)
 	}
 }
 
+/* ---- the message path alone -------------------------------------------------------------- */
+
+static struct pathres path[16];
+static int npath;
+
+static void run_path(void)
+{
+	int i;
+
+	note("message path: %d rounds of %d messages to self", P.path_rounds,
+	     P.path_iters);
+	pin_cpu(0, 0);
+	npath = path_measure(path, 16, P.path_rounds, P.path_iters, selected);
+	pin_cpu(0, -1);
+	for (i = 0; i < npath; i++)
+		tap(path[i].ok, "path", path[i].name,
+		    !path[i].ok && strstr(path[i].name, "machport") &&
+		    access("/dev/mach", F_OK) ? "no /dev/mach" : NULL);
+}
+
 /* ---- kernel memory ---------------------------------------------------------------------- */
 
 static struct memres mem[16];
@@ -860,6 +885,95 @@ static const char *fmt_num(char *buf, size_t n, double v, int prec)
 	return buf;
 }
 
+static void print_tput(int m)
+{
+	char a[32], b[32], c[32], d[32];
+	int i;
+
+	printf("\nOne-way throughput, 64 B messages, messages per second "
+	       "(median of %d rounds of %d)\n", P.tput_rounds, P.tput_msgs);
+	printf("%-15s %12s %12s   %15s\n", "", "", "", "machport / peer");
+	printf("%-15s %12s %12s   %7s %7s\n", "peer", "same CPU", "cross CPU", "same",
+	       "cross");
+	for (i = 0; i < NPEERS; i++) {
+		if (!tput[i].tried)
+			continue;
+		if (!tput[i].ok) {
+			printf("%-15s (%s)\n", rpc_peers[i]->name,
+			       tput[i].why ? tput[i].why : "failed");
+			continue;
+		}
+		printf("%-15s %12s %12s   %7s %7s\n", rpc_peers[i]->name,
+		       fmt_num(a, 32, tput[i].rate[0], 0), fmt_num(b, 32, tput[i].rate[1], 0),
+		       fmt_num(c, 32, ratio(tput[m].rate[0], tput[i].rate[0]), 2),
+		       fmt_num(d, 32, ratio(tput[m].rate[1], tput[i].rate[1]), 2));
+	}
+}
+
+static void print_bulk(void)
+{
+	char a[32], b[32], c[32], d[32];
+	int i;
+
+	printf("\nBulk transfer, sender and receiver on different CPUs, MiB/s "
+	       "(median; receiver reads every page)\n");
+	printf("%-15s %10s %10s   %15s\n", "", "", "", "machport / peer");
+	printf("%-15s %10s %10s   %7s %7s\n", "peer", "1 MiB", "64 MiB", "1 MiB",
+	       "64 MiB");
+	for (i = 0; i < NBULK; i++) {
+		if (!bulk[i].ok) {
+			printf("%-15s (%s)\n", bulk_peers[i]->name,
+			       bulk[i].why ? bulk[i].why : "failed");
+			continue;
+		}
+		printf("%-15s %10s %10s   %7s %7s\n", bulk_peers[i]->name,
+		       fmt_num(a, 32, bulk[i].mibs[0], 1), fmt_num(b, 32, bulk[i].mibs[1], 1),
+		       fmt_num(c, 32, ratio(bulk[0].mibs[0], bulk[i].mibs[0]), 2),
+		       fmt_num(d, 32, ratio(bulk[0].mibs[1], bulk[i].mibs[1]), 2));
+	}
+}
+
+static void print_multi(void)
+{
+	char a[32], b[32], c[32];
+	int i;
+
+	printf("\nN clients against one server (64 B RPCs), RPCs per second, all clients\n");
+	printf("%-15s %10s %10s %10s   (machport: a port set; unix-seqpacket: epoll)\n",
+	       "peer", "N=1", "N=4", "N=16");
+	for (i = 0; i < NPEERS; i++) {
+		if (!multi[i].tried)
+			continue;
+		if (!multi[i].ok) {
+			printf("%-15s (%s)\n", rpc_peers[i]->name,
+			       multi[i].why ? multi[i].why : "failed");
+			continue;
+		}
+		printf("%-15s %10s %10s %10s\n", rpc_peers[i]->name,
+		       fmt_num(a, 32, multi[i].rate[0], 0), fmt_num(b, 32, multi[i].rate[1], 0),
+		       fmt_num(c, 32, multi[i].rate[2], 0));
+	}
+}
+
+static void print_mem(void)
+{
+	char a[32], b[32];
+	int i;
+
+	printf("\nKernel memory per object, bytes (%s)\n",
+	       nmem && !strcmp(mem[0].source, "memcg") ?
+	       "growth of a child memory cgroup's memory.stat" :
+	       "growth of /proc/meminfo Slab");
+	printf("%-22s %-15s %8s %8s %8s\n", "object", "peer", "count", "slab", "kernel");
+	for (i = 0; i < nmem; i++)
+		printf("%-22s %-15s %8ld %8s %8s\n", mem[i].what, mem[i].peer,
+		       mem[i].count, mem[i].ok ? fmt_num(a, 32, mem[i].slab_bytes, 0) : "fail",
+		       mem[i].ok ? fmt_num(b, 32, mem[i].kernel_bytes, 0) : "fail");
+	for (i = 0; i < nmem; i++)
+		if (mem[i].ok && mem[i].detail[0])
+			printf("  %s, %s: %s\n", mem[i].peer, mem[i].what, mem[i].detail);
+}
+
 static void print_table(const char *kernel)
 {
 	char a[32], b[32], c[32], d[32], e[32], f[32], g[32], h[32];
@@ -869,7 +983,7 @@ static void print_table(const char *kernel)
 	printf("machport benchmark: kernel %s, %d CPUs, QEMU software emulation (TCG).\n",
 	       kernel, P.cpus);
 	printf("Under emulation absolute figures mean nothing: only ratios within this run do.\n");
-	for (sz = 0; sz < NSIZES; sz++) {
+	for (sz = 0; ran_lat && sz < NSIZES; sz++) {
 		printf("\nRound-trip latency, %s request and reply, microseconds "
 		       "(client and server in separate processes)\n",
 		       sz ? "4 KiB" : "64 B");
@@ -897,67 +1011,37 @@ static void print_table(const char *kernel)
 		printf("(%ld calls per peer and placement)\n", lat[m].n[0][sz]);
 	}
 
-	printf("\nOne-way throughput, 64 B messages, messages per second "
-	       "(median of %d rounds of %d)\n", P.tput_rounds, P.tput_msgs);
-	printf("%-15s %12s %12s   %15s\n", "", "", "", "machport / peer");
-	printf("%-15s %12s %12s   %7s %7s\n", "peer", "same CPU", "cross CPU", "same",
-	       "cross");
-	for (i = 0; i < NPEERS; i++) {
-		if (!tput[i].tried)
-			continue;
-		if (!tput[i].ok) {
-			printf("%-15s (%s)\n", rpc_peers[i]->name,
-			       tput[i].why ? tput[i].why : "failed");
-			continue;
+	if (ran_path && npath) {
+		double null_ns = path[0].ok ? path[0].best_ns : 0;
+		double mach_ns = 0;
+
+		for (i = 0; i < npath; i++)
+			if (!strcmp(path[i].name, "machport") && path[i].ok)
+				mach_ns = path[i].best_ns;
+		printf("\nMessage path alone: one process sends 64 B to itself and "
+		       "receives it (nothing blocks), microseconds\n");
+		printf("%-17s %9s %14s %12s\n", "", "per msg", "null syscalls",
+		       "/ machport");
+		for (i = 0; i < npath; i++) {
+			if (!path[i].ok) {
+				printf("%-17s (failed)\n", path[i].name);
+				continue;
+			}
+			printf("%-17s %9s %14s %12s\n", path[i].name,
+			       fmt_num(a, 32, path[i].best_ns / 1e3, 2),
+			       fmt_num(b, 32, ratio(path[i].best_ns, null_ns), 1),
+			       fmt_num(c, 32, ratio(path[i].best_ns, mach_ns), 2));
 		}
-		printf("%-15s %12s %12s   %7s %7s\n", rpc_peers[i]->name,
-		       fmt_num(a, 32, tput[i].rate[0], 0), fmt_num(b, 32, tput[i].rate[1], 0),
-		       fmt_num(c, 32, ratio(tput[m].rate[0], tput[i].rate[0]), 2),
-		       fmt_num(d, 32, ratio(tput[m].rate[1], tput[i].rate[1]), 2));
 	}
 
-	printf("\nBulk transfer, sender and receiver on different CPUs, MiB/s "
-	       "(median; receiver reads every page)\n");
-	printf("%-15s %10s %10s   %15s\n", "", "", "", "machport / peer");
-	printf("%-15s %10s %10s   %7s %7s\n", "peer", "1 MiB", "64 MiB", "1 MiB",
-	       "64 MiB");
-	for (i = 0; i < NBULK; i++) {
-		if (!bulk[i].ok) {
-			printf("%-15s (%s)\n", bulk_peers[i]->name,
-			       bulk[i].why ? bulk[i].why : "failed");
-			continue;
-		}
-		printf("%-15s %10s %10s   %7s %7s\n", bulk_peers[i]->name,
-		       fmt_num(a, 32, bulk[i].mibs[0], 1), fmt_num(b, 32, bulk[i].mibs[1], 1),
-		       fmt_num(c, 32, ratio(bulk[0].mibs[0], bulk[i].mibs[0]), 2),
-		       fmt_num(d, 32, ratio(bulk[0].mibs[1], bulk[i].mibs[1]), 2));
-	}
-
-	printf("\nN clients against one server (64 B RPCs), RPCs per second, all clients\n");
-	printf("%-15s %10s %10s %10s   (machport: a port set; unix-seqpacket: epoll)\n",
-	       "peer", "N=1", "N=4", "N=16");
-	for (i = 0; i < NPEERS; i++) {
-		if (!multi[i].tried)
-			continue;
-		if (!multi[i].ok) {
-			printf("%-15s (%s)\n", rpc_peers[i]->name,
-			       multi[i].why ? multi[i].why : "failed");
-			continue;
-		}
-		printf("%-15s %10s %10s %10s\n", rpc_peers[i]->name,
-		       fmt_num(a, 32, multi[i].rate[0], 0), fmt_num(b, 32, multi[i].rate[1], 0),
-		       fmt_num(c, 32, multi[i].rate[2], 0));
-	}
-
-	printf("\nKernel memory per object, bytes (%s)\n",
-	       nmem && !strcmp(mem[0].source, "memcg") ?
-	       "growth of a child memory cgroup's memory.stat" :
-	       "growth of /proc/meminfo Slab");
-	printf("%-22s %-15s %8s %8s %8s\n", "object", "peer", "count", "slab", "kernel");
-	for (i = 0; i < nmem; i++)
-		printf("%-22s %-15s %8ld %8s %8s\n", mem[i].what, mem[i].peer,
-		       mem[i].count, mem[i].ok ? fmt_num(a, 32, mem[i].slab_bytes, 0) : "fail",
-		       mem[i].ok ? fmt_num(b, 32, mem[i].kernel_bytes, 0) : "fail");
+	if (ran_tput)
+		print_tput(m);
+	if (ran_bulk)
+		print_bulk();
+	if (ran_multi)
+		print_multi();
+	if (nmem)
+		print_mem();
 
 	printf("\nTargets (ratios within this run)\n");
 	for (i = 0; i < ntargets; i++) {
@@ -985,6 +1069,16 @@ static void print_json(const char *kernel)
 	printf("@@@ BEGIN bench.json\n{\n");
 	printf("  \"kernel\": \"%s\",\n  \"cpus\": %d,\n", kernel, P.cpus);
 	printf("  \"emulation\": \"QEMU TCG (software): compare ratios within the run only\",\n");
+	printf("  \"path_us\": [\n");
+	first = 1;
+	for (i = 0; i < npath; i++) {
+		if (!path[i].ok)
+			continue;
+		printf("%s    {\"op\": \"%s\", \"us\": %.4g}", first ? "" : ",\n",
+		       path[i].name, path[i].best_ns / 1e3);
+		first = 0;
+	}
+	printf("\n  ],\n");
 	printf("  \"latency_us\": [\n");
 	first = 1;
 	for (i = 0; i < NPEERS; i++)
@@ -1112,14 +1206,16 @@ static int scaled(int n, double scale)
 static void usage(void)
 {
 	fprintf(stderr, "usage: machport-bench [--smoke] [--scale F] [--only SCENARIOS] [--peers PEERS]\n"
-		"  SCENARIOS: comma-separated latency,throughput,bulk,clients,memory\n"
-		"  PEERS: comma-separated peer names (machport is always measured)\n");
+		"  SCENARIOS: comma-separated path,latency,throughput,bulk,clients,memory\n"
+		"  PEERS: comma-separated peer names (to profile one of them)\n"
+		"  --one-cpu: same-CPU placements only; --size 64|4096: one size only\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	const char *only = NULL;
+	bool one_cpu = false;
 	double scale = 1.0;
 	struct utsname u;
 	uint64_t t0 = now_ns();
@@ -1137,13 +1233,17 @@ int main(int argc, char **argv)
 			only = argv[++i];
 		else if (!strcmp(argv[i], "--peers") && i + 1 < argc)
 			only_peers = argv[++i];
+		else if (!strcmp(argv[i], "--one-cpu"))
+			one_cpu = true;
+		else if (!strcmp(argv[i], "--size") && i + 1 < argc)
+			only_size = (uint32_t)atoi(argv[++i]);
 		else
 			usage();
 	}
 	if (scale <= 0)
 		usage();
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	P.cpus = ncpus();
+	P.cpus = one_cpu ? 1 : ncpus();
 	P.lat_warm = 20;
 	P.nbulk_sizes = NBULKSZ;
 	P.nmulti = NMULTI;
@@ -1161,6 +1261,8 @@ int main(int argc, char **argv)
 		P.nmulti = 2;
 		P.mem_ports = 200;
 		P.mem_msgs = 200;
+		P.path_rounds = 1;
+		P.path_iters = 20;
 	} else {
 		P.lat_rounds = 10;
 		P.lat_chunk = scaled(200, scale);
@@ -1172,6 +1274,8 @@ int main(int argc, char **argv)
 		P.multi_calls = 1600;
 		P.mem_ports = 20000;
 		P.mem_msgs = 16000;
+		P.path_rounds = 10;
+		P.path_iters = scaled(1000, scale);
 	}
 	if (P.lat_chunk < 1 || P.tput_rounds < 1 || P.bulk_rounds < 1 ||
 	    P.multi_rounds < 1)
@@ -1179,17 +1283,26 @@ int main(int argc, char **argv)
 	if (uname(&u))
 		snprintf(u.release, sizeof(u.release), "unknown");
 	signal(SIGPIPE, SIG_IGN);
+	save_proc();
 
-	if (!only || strstr(only, "latency"))
+	ran_path = !only || strstr(only, "path");
+	ran_lat = !only || strstr(only, "latency");
+	ran_tput = !only || strstr(only, "throughput");
+	ran_bulk = !only || strstr(only, "bulk");
+	ran_multi = !only || strstr(only, "clients");
+	if (ran_path)
+		run_path();
+	if (ran_lat)
 		run_latency();
-	if (!only || strstr(only, "throughput"))
+	if (ran_tput)
 		run_throughput();
-	if (!only || strstr(only, "bulk"))
+	if (ran_bulk)
 		run_bulk();
-	if (!only || strstr(only, "clients"))
+	if (ran_multi)
 		run_multi();
 	if (!only || strstr(only, "memory"))
 		run_memory();
+	restore_proc();
 	note("done in %.0f s", (double)(now_ns() - t0) / 1e9);
 	if (P.smoke) {
 		printf("1..%d\n", tap_n);

@@ -70,6 +70,8 @@ static struct kmem kmem_now(void)
 	return k;
 }
 
+static bool memcg_was_on;
+
 static bool memcg_setup(void)
 {
 	char ctl[256] = "";
@@ -77,6 +79,14 @@ static bool memcg_setup(void)
 
 	if (access(CGROOT "/cgroup.subtree_control", W_OK) || access("/dev/mach", F_OK))
 		return false;
+	fd = open(CGROOT "/cgroup.subtree_control", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, ctl, sizeof(ctl) - 1) < 0)
+			ctl[0] = 0;
+		close(fd);
+	}
+	memcg_was_on = strstr(ctl, "memory") != NULL;
+	memset(ctl, 0, sizeof(ctl));
 	write_proc(CGROOT "/cgroup.subtree_control", "+memory");
 	if (mkdir(CG, 0755) && errno != EEXIST)
 		return false;
@@ -87,6 +97,61 @@ static bool memcg_setup(void)
 		ctl[0] = 0;
 	close(fd);
 	return strstr(ctl, "memory") != NULL;
+}
+
+/* /proc/slabinfo: objects in use per cache, to say where the bytes go. */
+#define MAX_CACHES	512
+struct slabsnap {
+	int n;
+	struct {
+		char name[64];
+		long active, objsize;
+	} c[MAX_CACHES];
+};
+
+static void slab_snapshot(struct slabsnap *s)
+{
+	char line[512];
+	FILE *f = fopen("/proc/slabinfo", "re");
+
+	s->n = 0;
+	while (f && s->n < MAX_CACHES && fgets(line, sizeof(line), f)) {
+		long active, total, objsize;
+		char name[64];
+
+		if (sscanf(line, "%63s %ld %ld %ld", name, &active, &total, &objsize) != 4)
+			continue;
+		snprintf(s->c[s->n].name, sizeof(s->c[s->n].name), "%s", name);
+		s->c[s->n].active = active;
+		s->c[s->n].objsize = objsize;
+		s->n++;
+	}
+	if (f)
+		fclose(f);
+}
+
+/* "cache objsize x objects-per-item" for caches that grew with the items */
+static void slab_diff(const struct slabsnap *a, const struct slabsnap *b,
+		      long n, char *out, size_t size)
+{
+	size_t used = 0;
+	int i, j;
+
+	out[0] = 0;
+	for (i = 0; i < b->n; i++) {
+		long before = 0;
+		double per;
+
+		for (j = 0; j < a->n; j++)
+			if (!strcmp(a->c[j].name, b->c[i].name))
+				before = a->c[j].active;
+		per = (double)(b->c[i].active - before) / (double)n;
+		if (per < 0.05 || used + 64 > size)
+			continue;
+		used += (size_t)snprintf(out + used, size - used, "%s%s %ld B x %.2f",
+					 used ? ", " : "", b->c[i].name,
+					 b->c[i].objsize, per);
+	}
 }
 
 enum kind {
@@ -134,6 +199,8 @@ static void child(enum kind kind, long n, int out)
 	int *fds = NULL, fd[2];
 	unsigned char msg[64];
 	long long res[2];
+	static struct slabsnap snap[2];
+	char detail[sizeof(((struct memres *)0)->detail)];
 
 	memset(msg, 0x11, sizeof(msg));
 	if (use_memcg)
@@ -213,6 +280,8 @@ static void child(enum kind kind, long n, int out)
 	default:
 		break;
 	}
+	if (kind == K_PORT || kind == K_PORT_MSG)
+		slab_snapshot(&snap[0]);
 	a = kmem_now();
 	for (i = 0; i < n; i++) {
 		switch (kind) {
@@ -263,7 +332,13 @@ static void child(enum kind kind, long n, int out)
 	b = kmem_now();
 	res[0] = b.slab - a.slab;
 	res[1] = a.kernel < 0 || b.kernel < 0 ? -1 : b.kernel - a.kernel;
-	if (write_full(out, res, sizeof(res)))
+	detail[0] = 0;
+	if (kind == K_PORT || kind == K_PORT_MSG) {
+		slab_snapshot(&snap[1]);
+		slab_diff(&snap[0], &snap[1], n, detail, sizeof(detail));
+	}
+	if (write_full(out, res, sizeof(res)) ||
+	    write_full(out, detail, sizeof(detail)))
 		die("memory: report");
 	if (kind == K_SYSV_MSG)
 		for (i = 0; i < nq; i++)
@@ -293,8 +368,10 @@ static bool measure(struct memres *r, const char *what, const char *peer,
 		child(kind, n, p[1]);
 	}
 	close(p[1]);
-	if (read_full(p[0], res, sizeof(res)))
+	if (read_full(p[0], res, sizeof(res)) ||
+	    read_full(p[0], r->detail, sizeof(r->detail)))
 		res[0] = res[1] = -1;
+	r->detail[sizeof(r->detail) - 1] = 0;
 	close(p[0]);
 	waitpid(pid, &status, 0);
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
@@ -333,7 +410,10 @@ int mem_measure(struct memres *out, int max, long nports, long nmsgs)
 			kinds[i].msgs ? nmsgs : nports);
 		n++;
 	}
-	if (use_memcg)
+	if (use_memcg) {
 		rmdir(CG);
+		if (!memcg_was_on)
+			write_proc(CGROOT "/cgroup.subtree_control", "-memory");
+	}
 	return n;
 }
