@@ -131,7 +131,7 @@ static int copyin_ool_pages(struct mp_kdesc *d)
 	const char __user *src = u64_to_user_ptr(d->uaddr);
 	u32 done, chunk;
 
-	d->file = shmem_file_setup("machport-ool", d->count, VM_NORESERVE);
+	d->file = mp_shmem_file("machport-ool", d->count);
 	if (IS_ERR(d->file)) {
 		d->file = NULL;
 		return MACHPORT_SEND_NO_BUFFER;
