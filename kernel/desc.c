@@ -41,7 +41,8 @@ static bool any_right(u32 disp)
 }
 
 /* One descriptor at @off: its size, or 0 for an invalid type. */
-static u32 parse_one(struct mp_kmsg *kmsg, u32 off, struct mp_kdesc *d)
+/* The descriptor's size, 0 for a bad one, -1 when it is cut off. */
+static int parse_one(struct mp_kmsg *kmsg, u32 off, struct mp_kdesc *d)
 {
 	u8 *raw = kmsg->data + off;
 	struct machport_msg_port_descriptor *pd = (void *)raw;
@@ -58,7 +59,7 @@ static u32 parse_one(struct mp_kmsg *kmsg, u32 off, struct mp_kdesc *d)
 	case MACHPORT_MSG_OOL_DESCRIPTOR:
 	case MACHPORT_MSG_OOL_VOLATILE_DESCRIPTOR:
 		if (off + OOL_DESC_SIZE > kmsg->size)
-			return 0;
+			return -1;
 		d->copy = od->copy;
 		d->dealloc = od->deallocate;
 		d->count = od->size;
@@ -66,7 +67,7 @@ static u32 parse_one(struct mp_kmsg *kmsg, u32 off, struct mp_kdesc *d)
 		return d->copy <= MACHPORT_MSG_VIRTUAL_COPY ? OOL_DESC_SIZE : 0;
 	case MACHPORT_MSG_OOL_PORTS_DESCRIPTOR:
 		if (off + OOL_DESC_SIZE > kmsg->size)
-			return 0;
+			return -1;
 		d->disp = opd->disposition;
 		d->dealloc = opd->deallocate;
 		d->count = opd->count;
@@ -86,7 +87,8 @@ int mp_desc_parse(struct mp_kmsg *kmsg)
 {
 	struct machport_msg_body *body = kmsg->data + sizeof(struct machport_msg_header);
 	u64 ool_bytes = 0, ool_ports = 0;
-	u32 i, n, off = BODY_OFFSET, len;
+	u32 i, n, off = BODY_OFFSET;
+	int len;
 
 	if (kmsg->size < BODY_OFFSET)
 		return MACHPORT_SEND_MSG_TOO_SMALL;
@@ -105,6 +107,8 @@ int mp_desc_parse(struct mp_kmsg *kmsg)
 		if (off + PORT_DESC_SIZE > kmsg->size)
 			return MACHPORT_SEND_MSG_TOO_SMALL;
 		len = parse_one(kmsg, off, d);
+		if (len < 0)
+			return MACHPORT_SEND_MSG_TOO_SMALL;
 		if (!len)
 			return MACHPORT_SEND_INVALID_TYPE;
 		if (d->type == MACHPORT_MSG_OOL_PORTS_DESCRIPTOR)

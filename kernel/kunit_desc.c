@@ -217,15 +217,9 @@ static void cut_off(struct kunit *test)
 	ports = parse_cut_off(test, MACHPORT_MSG_OOL_PORTS_DESCRIPTOR);
 	/*
 	 * XNU checks each descriptor's full size against the end of the
-	 * message before its type: MACH_SEND_MSG_TOO_SMALL. Known bug
-	 * (reported; desc.c parse_one()): machport answers
-	 * MACH_SEND_INVALID_TYPE. Nothing is read past the end either way.
-	 * Skipped rather than failed while the bug stands; any other answer
-	 * fails.
+	 * message before its type: MACH_SEND_MSG_TOO_SMALL, as XNU answers.
+	 * Nothing is read past the end.
 	 */
-	if (ool == INVALID_TYPE && ports == INVALID_TYPE)
-		kunit_skip(test,
-			   "bug: cut-off OOL descriptor: INVALID_TYPE, not MSG_TOO_SMALL");
 	KUNIT_EXPECT_EQ(test, ool, TOO_SMALL);
 	KUNIT_EXPECT_EQ(test, ports, TOO_SMALL);
 }

@@ -417,15 +417,7 @@ static void reserve_limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, space->size, size);
 	kr = mp_space_reserve(space, U32_MAX - size + 1);
 	mutex_unlock(&space->lock);
-	/*
-	 * Known bug (reported; space.c mp_space_reserve()): space->size +
-	 * nfree wraps, grow() sees a small request and mp_space_reserve()
-	 * answers KERN_SUCCESS without the slots. Not reachable through
-	 * the ioctls with the default limits (nfree is at most the rights
-	 * of one message), hence a skip while it stands.
-	 */
-	if (kr == MACHPORT_KERN_SUCCESS)
-		kunit_skip(test, "bug: mp_space_reserve(2^32 - size) wraps and succeeds");
+	/* size + nfree would wrap in 32 bits: too many, not success. */
 	KUNIT_EXPECT_EQ(test, kr, MACHPORT_KERN_NO_SPACE);
 }
 

@@ -132,6 +132,9 @@ int mp_space_reserve(struct mp_space *space, u32 nfree)
 	lockdep_assert_held(&space->lock);
 	if (nr_free(space) >= nfree)
 		return MACHPORT_KERN_SUCCESS;
+	/* No u32 wrap: more than the limit allows is simply too many. */
+	if (nfree > size_limit())
+		return MACHPORT_KERN_NO_SPACE;
 	return grow(space, space->size + nfree);
 }
 
