@@ -20,9 +20,13 @@ set key top left autotitle columnhead
 set xtics rotate by -35 scale 0
 set yrange [0:*]
 
-set title "Round-trip latency, p50 (microseconds, lower is better)"
+set title "Round-trip latency, p50 (microseconds, log scale, lower is better)"
 set ylabel "µs"
+set logscale y
+set yrange [10:*]
 plot dir.'/latency.dat' using 2:xtic(1), '' using 3, '' using 4, '' using 5
+unset logscale y
+set yrange [0:*]
 
 set title "One-way throughput, 64 B (messages per second, higher is better)"
 set ylabel "messages/s"
@@ -32,7 +36,7 @@ plot dir.'/throughput.dat' using 2:xtic(1), '' using 3
 set title "Bulk transfer (MiB/s, higher is better)"
 set ylabel "MiB/s"
 set format y "%g"
-plot dir.'/bulk.dat' using 2:xtic(1), '' using 3
+plot dir.'/bulk.dat' using 2:xtic(1), '' using 3, '' using 4, '' using 5
 
 set title "N clients, one server, 64 B RPCs (RPCs per second, higher is better)"
 set ylabel "RPCs/s"

@@ -6,6 +6,7 @@
 #ifndef MACHPORT_BENCH_H
 #define MACHPORT_BENCH_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -116,6 +117,16 @@ int sync_signal(int fd);
 int sync_wait(int fd);
 void write_proc(const char *path, const char *value);
 void save_proc(void);
+
+/* common.c: go/done signals of the harness (futex on shared memory) */
+struct mbox {
+	_Atomic uint32_t seq;		/* posts so far */
+	uint32_t pad;
+	_Atomic uint64_t value;		/* the last post's value */
+};
+struct mbox *mbox_new(void);
+void mbox_post(struct mbox *m, uint64_t value);
+int mbox_wait(struct mbox *m, uint32_t target, const pid_t *pids, int n);
 void restore_proc(void);
 
 /* mem.c: kernel memory per object, from a child memory cgroup */

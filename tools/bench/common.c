@@ -2,11 +2,17 @@
 /* machport-bench: small helpers shared by the peers and the driver. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -189,4 +195,58 @@ void write_proc(const char *path, const char *value)
 	if (write(fd, value, strlen(value)) < 0)
 		note("cannot write %s to %s: %s", value, path, strerror(errno));
 	close(fd);
+}
+
+/*
+ * The harness's own signals (go, done) between processes: a counter in
+ * shared memory and a futex. Not a pipe: in the VM, a wake-up that a
+ * pipe sends while holding its wait queue's lock costs milliseconds
+ * across CPUs (Documentation/benchmarks.md), and the harness must not
+ * add that to what it measures.
+ */
+struct mbox *mbox_new(void)
+{
+	struct mbox *m = mmap(NULL, sizeof(*m), PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (m == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	memset(m, 0, sizeof(*m));
+	return m;
+}
+
+void mbox_post(struct mbox *m, uint64_t value)
+{
+	atomic_store(&m->value, value);
+	atomic_fetch_add(&m->seq, 1);
+	syscall(SYS_futex, &m->seq, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+}
+
+/* A process that died before it should: killed, or exited with a failure. */
+static bool failed(const pid_t *pids, int n)
+{
+	int i, status;
+
+	for (i = 0; i < n; i++)
+		if (pids[i] > 0 && waitpid(pids[i], &status, WNOHANG) == pids[i] &&
+		    !(WIFEXITED(status) && !WEXITSTATUS(status)))
+			return true;
+	return false;
+}
+
+/*
+ * Wait until @target posts in all; -1 when one of the @n processes in
+ * @pids has failed meanwhile (checked every second).
+ */
+int mbox_wait(struct mbox *m, uint32_t target, const pid_t *pids, int n)
+{
+	struct timespec ts = { 1, 0 };
+	uint32_t s;
+
+	while ((s = atomic_load(&m->seq)) != target) {
+		if (syscall(SYS_futex, &m->seq, FUTEX_WAIT, s, &ts, NULL, 0) &&
+		    errno == ETIMEDOUT && failed(pids, n))
+			return -1;
+	}
+	return 0;
 }

@@ -323,10 +323,43 @@ struct tputres {
 };
 static struct tputres tput[NPEERS];
 
+/*
+ * The harness's control: the receiver says it is ready on a pipe (not
+ * timed), then the parent posts a batch size on @ctl (0 to stop) and the
+ * receiver posts on @done when it has the batch.
+ */
 struct async_ctl {
-	int ctl[2];	/* parent -> receiver: how many messages, 0 to stop */
-	int done[2];	/* receiver -> parent: ready, then done with a batch */
+	int ready[2];
+	struct mbox *ctl, *done;
+	uint32_t posted;	/* batches posted (the parent's count) */
 };
+
+static int ctl_post(struct async_ctl *a, uint64_t value)
+{
+	mbox_post(a->ctl, value);
+	a->posted++;
+	return 0;
+}
+
+static int ctl_done(struct async_ctl *a, pid_t receiver)
+{
+	return mbox_wait(a->done, a->posted, &receiver, 1);
+}
+
+/* The receiver's side: the next batch's value. */
+static uint64_t ctl_next(struct async_ctl *a, uint32_t *seen)
+{
+	mbox_wait(a->ctl, ++*seen, NULL, 0);
+	return atomic_load(&a->ctl->value);
+}
+
+static int ctl_init(struct async_ctl *a)
+{
+	a->ctl = mbox_new();
+	a->done = mbox_new();
+	a->posted = 0;
+	return pipe(a->ready);
+}
 static struct async_ctl actl[NPEERS];
 static int async_index;
 
@@ -334,21 +367,21 @@ static void async_receiver_main(struct chan *c)
 {
 	const struct peer *p = rpc_peers[async_index];
 	struct async_ctl *a = &actl[async_index];
-	uint32_t n, i;
+	uint32_t n, i, seen = 0;
 
 	if (p->async_receiver(c))
 		die("%s: receiver: %s", p->name, strerror(errno));
-	if (sync_signal(a->done[1]))
+	if (sync_signal(a->ready[1]))
 		die("ready");
 	for (;;) {
-		if (read_full(a->ctl[0], &n, sizeof(n)) || !n)
+		n = (uint32_t)ctl_next(a, &seen);
+		if (!n)
 			return;
 		for (i = 0; i < n; i++)
 			if (p->async_recv(c) != OP_ONEWAY)
 				die("%s: receive failed (%s)", p->name,
 				    strerror(errno));
-		if (sync_signal(a->done[1]))
-			die("done");
+		mbox_post(a->done, 0);
 	}
 }
 
@@ -358,7 +391,7 @@ static void run_throughput(void)
 	double *rates[NPEERS][NPLACE];
 	int nr[NPEERS][NPLACE];
 	pid_t pid[NPEERS] = { 0 };
-	uint32_t n = (uint32_t)P.tput_msgs, zero = 0, m;
+	uint32_t n = (uint32_t)P.tput_msgs, m;
 	int i, r, pl, k;
 	uint64_t seq = 1;
 
@@ -377,8 +410,7 @@ static void run_throughput(void)
 			tput[i].skipped = true;
 			continue;
 		}
-		if (pipe(actl[i].ctl) || pipe(actl[i].done) ||
-		    p->async_setup(&chans[i])) {
+		if (ctl_init(&actl[i]) || p->async_setup(&chans[i])) {
 			tput[i].why = strerror(errno);
 			continue;
 		}
@@ -395,7 +427,7 @@ static void run_throughput(void)
 	for (i = 0; i < NPEERS; i++) {
 		if (!tput[i].ok)
 			continue;
-		if (sync_wait(actl[i].done[0]) ||
+		if (sync_wait(actl[i].ready[0]) ||
 		    rpc_peers[i]->async_sender(&chans[i])) {
 			note("%s: sender: %s", rpc_peers[i]->name, strerror(errno));
 			tput[i].ok = false;
@@ -422,8 +454,7 @@ static void run_throughput(void)
 					continue;
 				c = &chans[i];
 				w = (struct wire *)c->sbuf;
-				if (write_full(actl[i].ctl[1], &n, sizeof(n)))
-					goto fail;
+				ctl_post(&actl[i], n);
 				t0 = now_ns();
 				for (m = 0; m < n; m++) {
 					w->len = 64;
@@ -432,7 +463,7 @@ static void run_throughput(void)
 					if (rpc_peers[i]->async_send(c, 64))
 						goto fail;
 				}
-				if (sync_wait(actl[i].done[0]))
+				if (ctl_done(&actl[i], pid[i]))
 					goto fail;
 				rates[i][pl][nr[i][pl]++] = n / ((double)(now_ns() - t0) / 1e9);
 				continue;
@@ -450,10 +481,8 @@ fail:
 		if (!tput[i].tried)
 			continue;
 		if (tput[i].ok) {
-			if (write_full(actl[i].ctl[1], &zero, sizeof(zero)))
-				reap(pid[i], true);
-			else
-				reap(pid[i], false);
+			ctl_post(&actl[i], 0);
+			reap(pid[i], false);
 			if (rpc_peers[i]->cleanup)
 				rpc_peers[i]->cleanup(&chans[i]);
 			for (pl = 0; pl < NPLACE; pl++) {
@@ -474,8 +503,8 @@ fail:
 struct bulkres {
 	bool ok, skipped;
 	const char *why;
-	double mibs[NBULKSZ];	/* MiB/s, median of the transfers */
-	double ms[NBULKSZ];	/* ms per transfer, median */
+	double mibs[NPLACE][NBULKSZ];	/* MiB/s, median of the transfers */
+	double ms[NPLACE][NBULKSZ];	/* ms per transfer, median */
 };
 static struct bulkres bulk[NBULK];
 static struct async_ctl bctl[NBULK];
@@ -485,32 +514,32 @@ static void bulk_receiver_main(struct chan *c)
 {
 	const struct bulk_peer *p = bulk_peers[bulk_index];
 	struct async_ctl *a = &bctl[bulk_index];
+	uint32_t seen = 0;
 	uint64_t size;
 
 	if (p->receiver(c))
 		die("%s: receiver: %s", p->name, strerror(errno));
-	if (sync_signal(a->done[1]))
+	if (sync_signal(a->ready[1]))
 		die("ready");
 	for (;;) {
-		if (read_full(a->ctl[0], &size, sizeof(size)) || !size)
+		size = ctl_next(a, &seen);
+		if (!size)
 			return;
 		if (p->recv(c, size))
 			die("%s: receive failed (%s)", p->name, strerror(errno));
-		if (sync_signal(a->done[1]))
-			die("done");
+		mbox_post(a->done, 0);
 	}
 }
 
 static void run_bulk(void)
 {
 	static struct chan chans[NBULK];
-	double *ms[NBULK][NBULKSZ];
-	int nr[NBULK][NBULKSZ];
+	double *ms[NBULK][NPLACE][NBULKSZ];
+	int nr[NBULK][NPLACE][NBULKSZ], pl;
 	pid_t pid[NBULK] = { 0 };
 	size_t maxsize = bulk_sizes[P.nbulk_sizes - 1];
 	unsigned char *buf = xmalloc(maxsize);
 	int i, r, sz, k, j, reps;
-	uint64_t zero = 0;
 
 	note("bulk transfer: %d rounds (%d transfers of 1 MiB%s per round)",
 	     P.bulk_rounds, P.bulk_small_reps,
@@ -527,7 +556,7 @@ static void run_bulk(void)
 			bulk[i].skipped = true;
 			continue;
 		}
-		if (pipe(bctl[i].ctl) || pipe(bctl[i].done) || p->setup(&chans[i])) {
+		if (ctl_init(&bctl[i]) || p->setup(&chans[i])) {
 			bulk[i].why = strerror(errno);
 			continue;
 		}
@@ -538,63 +567,71 @@ static void run_bulk(void)
 			continue;
 		bulk_index = i;
 		pid[i] = spawn(bulk_receiver_main, &chans[i]);
-		if (P.cpus > 1)
-			pin_cpu(pid[i], 1);
 	}
 	pin_cpu(0, 0);
 	for (i = 0; i < NBULK; i++) {
 		if (!bulk[i].ok)
 			continue;
-		if (sync_wait(bctl[i].done[0]) || bulk_peers[i]->sender(&chans[i])) {
+		if (sync_wait(bctl[i].ready[0]) || bulk_peers[i]->sender(&chans[i])) {
 			bulk[i].ok = false;
 			continue;
 		}
-		for (sz = 0; sz < NBULKSZ; sz++)
-			ms[i][sz] = calloc((size_t)(P.bulk_rounds * P.bulk_small_reps),
-					   sizeof(double));
+		for (pl = 0; pl < NPLACE; pl++)
+			for (sz = 0; sz < NBULKSZ; sz++)
+				ms[i][pl][sz] = calloc((size_t)(P.bulk_rounds *
+							       P.bulk_small_reps),
+						       sizeof(double));
 	}
 	for (r = 0; r < P.bulk_rounds; r++) {
-		for (sz = 0; sz < P.nbulk_sizes; sz++) {
-			uint64_t size = bulk_sizes[sz];
-
-			reps = sz ? 1 : P.bulk_small_reps;
-			for (k = 0; k < NBULK; k++) {
-				i = (k + r) % NBULK;
-				if (!bulk[i].ok)
-					continue;
-				for (j = 0; j < reps; j++) {
-					uint64_t t0;
-
-					if (write_full(bctl[i].ctl[1], &size, sizeof(size)))
-						goto fail;
-					t0 = now_ns();
-					if (bulk_peers[i]->send(&chans[i], buf, size) ||
-					    sync_wait(bctl[i].done[0]))
-						goto fail;
-					ms[i][sz][nr[i][sz]++] = (double)(now_ns() - t0) / 1e6;
-				}
+		for (pl = 0; pl < NPLACE; pl++) {
+			if (pl == 1 && P.cpus < 2)
 				continue;
+			for (i = 0; i < NBULK; i++)
+				if (bulk[i].ok)
+					pin_cpu(pid[i], pl);
+			for (sz = 0; sz < P.nbulk_sizes; sz++) {
+				uint64_t size = bulk_sizes[sz];
+
+				reps = sz ? 1 : P.bulk_small_reps;
+				for (k = 0; k < NBULK; k++) {
+					i = (k + r) % NBULK;
+					if (!bulk[i].ok)
+						continue;
+					for (j = 0; j < reps; j++) {
+						uint64_t t0;
+
+						ctl_post(&bctl[i], size);
+						t0 = now_ns();
+						if (bulk_peers[i]->send(&chans[i], buf, size) ||
+						    ctl_done(&bctl[i], pid[i]))
+							goto fail;
+						ms[i][pl][sz][nr[i][pl][sz]++] =
+							(double)(now_ns() - t0) / 1e6;
+					}
+					continue;
 fail:
-				note("%s: bulk transfer failed: %s", bulk_peers[i]->name,
-				     strerror(errno));
-				bulk[i].ok = false;
-				bulk[i].why = "a transfer failed";
-				reap(pid[i], true);
-				pid[i] = 0;
+					note("%s: bulk transfer failed: %s", bulk_peers[i]->name,
+					     strerror(errno));
+					bulk[i].ok = false;
+					bulk[i].why = "a transfer failed";
+					reap(pid[i], true);
+					pid[i] = 0;
+				}
 			}
 		}
 	}
 	for (i = 0; i < NBULK; i++) {
 		if (bulk[i].ok) {
-			if (write_full(bctl[i].ctl[1], &zero, sizeof(zero)))
-				reap(pid[i], true);
-			else
-				reap(pid[i], false);
-			for (sz = 0; sz < P.nbulk_sizes; sz++) {
-				bulk[i].ms[sz] = median(ms[i][sz], nr[i][sz]);
-				bulk[i].mibs[sz] = bulk[i].ms[sz] > 0 ?
-					(double)(bulk_sizes[sz] >> 20) / (bulk[i].ms[sz] / 1e3) : 0;
-			}
+			ctl_post(&bctl[i], 0);
+			reap(pid[i], false);
+			for (pl = 0; pl < NPLACE; pl++)
+				for (sz = 0; sz < P.nbulk_sizes; sz++) {
+					double t = median(ms[i][pl][sz], nr[i][pl][sz]);
+
+					bulk[i].ms[pl][sz] = t;
+					bulk[i].mibs[pl][sz] = t > 0 ?
+						(double)(bulk_sizes[sz] >> 20) / (t / 1e3) : 0;
+				}
 		} else {
 			reap(pid[i], true);
 		}
@@ -614,8 +651,10 @@ struct multires {
 };
 static struct multires multi[NPEERS];
 
+static struct mbox *multi_go, *multi_done;
+
 static void multi_client_main(const struct peer *p, struct chan *c, int id,
-			      int calls, int ready, int go, int done)
+			      int calls, int ready)
 {
 	int j;
 
@@ -623,26 +662,26 @@ static void multi_client_main(const struct peer *p, struct chan *c, int id,
 	if (p->multi_client(c))
 		die("%s: client %d: %s", p->name, id, strerror(errno));
 	chan_buffers(c);
-	if (sync_signal(ready) || sync_wait(go))
+	if (sync_signal(ready) || mbox_wait(multi_go, 1, NULL, 0))
 		die("%s: client %d: sync", p->name, id);
 	for (j = 0; j < calls; j++)
 		if (one_call(p, c, 64, OP_ECHO, (uint64_t)j + 1))
 			die("%s: client %d: call failed", p->name, id);
-	if (sync_signal(done))
-		die("done");
+	mbox_post(multi_done, 0);
 }
 
 /* One measurement: @n clients making @calls RPCs each; RPCs per second. */
 static double multi_once(const struct peer *p, struct chan *c, int n, int calls)
 {
-	int ready[2], go[2], done[2], j, ok = 1;
+	int ready[2], j, ok = 1;
 	pid_t kids[MAX_CLIENTS];
-	char gobuf[MAX_CLIENTS];
 	uint64_t t0;
 	double rate;
 
-	if (pipe(ready) || pipe(go) || pipe(done))
+	if (pipe(ready))
 		die("pipe: %s", strerror(errno));
+	atomic_store(&multi_go->seq, 0);
+	atomic_store(&multi_done->seq, 0);
 	for (j = 0; j < n; j++) {
 		fflush(stdout);
 		kids[j] = fork();
@@ -650,32 +689,22 @@ static double multi_once(const struct peer *p, struct chan *c, int n, int calls)
 			die("fork: %s", strerror(errno));
 		if (!kids[j]) {
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			multi_client_main(p, c, j, calls, ready[1], go[0], done[1]);
+			multi_client_main(p, c, j, calls, ready[1]);
 			_exit(0);
 		}
 	}
+	close(ready[1]);
 	for (j = 0; j < n; j++)
 		if (sync_wait(ready[0]))
 			ok = 0;
-	memset(gobuf, 1, sizeof(gobuf));
 	t0 = now_ns();
-	if (!ok || write_full(go[1], gobuf, (size_t)n))
+	mbox_post(multi_go, 0);
+	if (ok && mbox_wait(multi_done, (uint32_t)n, kids, n))
 		ok = 0;
-	close(done[1]);
-	done[1] = -1;
-	for (j = 0; ok && j < n; j++)
-		if (sync_wait(done[0]))
-			ok = 0;
 	rate = (double)n * calls / ((double)(now_ns() - t0) / 1e9);
 	for (j = 0; j < n; j++)
 		reap(kids[j], !ok);
 	close(ready[0]);
-	close(ready[1]);
-	close(go[0]);
-	close(go[1]);
-	close(done[0]);
-	if (done[1] >= 0)
-		close(done[1]);
 	return ok ? rate : -1;
 }
 
@@ -688,6 +717,8 @@ static void run_multi(void)
 
 	note("N clients, one server: %d rounds, %d calls in all per measurement",
 	     P.multi_rounds, P.multi_calls);
+	multi_go = mbox_new();
+	multi_done = mbox_new();
 	memset(nr, 0, sizeof(nr));
 	for (i = 0; i < NPEERS; i++) {
 		const struct peer *p = rpc_peers[i];
@@ -870,8 +901,12 @@ static void compute_targets(void)
 		snprintf(what, sizeof(what), "one-way msg/s %s / unix-dgram", placements[pl]);
 		add_target(what, ratio(tput[m].rate[pl], tput[dg].rate[pl]), 1.5, false, "x");
 	}
-	add_target("1 MiB OOL MiB/s / unix-stream",
-		   ratio(bulk[0].mibs[0], bulk[2].mibs[0]), 2.0, false, "x");
+	for (pl = 0; pl < NPLACE; pl++) {
+		snprintf(what, sizeof(what), "1 MiB OOL MiB/s %s / unix-stream",
+			 placements[pl]);
+		add_target(what, ratio(bulk[0].mibs[pl][0], bulk[2].mibs[pl][0]),
+			   2.0, false, "x");
+	}
 	add_target("kernel bytes per idle port", mem_of("idle", "machport"), 256,
 		   true, "B");
 }
@@ -912,24 +947,28 @@ static void print_tput(int m)
 
 static void print_bulk(void)
 {
-	char a[32], b[32], c[32], d[32];
+	char a[32], b[32], c[32], d[32], e[32], f[32];
 	int i;
 
-	printf("\nBulk transfer, sender and receiver on different CPUs, MiB/s "
-	       "(median; receiver reads every page)\n");
-	printf("%-15s %10s %10s   %15s\n", "", "", "", "machport / peer");
-	printf("%-15s %10s %10s   %7s %7s\n", "peer", "1 MiB", "64 MiB", "1 MiB",
-	       "64 MiB");
+	printf("\nBulk transfer, MiB/s (median; the receiver reads a byte of "
+	       "every page)\n");
+	printf("%-15s %21s   %21s   %15s\n", "", "---- same CPU -----",
+	       "---- cross CPU ----", "machport / peer");
+	printf("%-15s %10s %10s   %10s %10s   %7s %7s\n", "peer", "1 MiB", "64 MiB",
+	       "1 MiB", "64 MiB", "1 same", "1 cross");
 	for (i = 0; i < NBULK; i++) {
 		if (!bulk[i].ok) {
 			printf("%-15s (%s)\n", bulk_peers[i]->name,
 			       bulk[i].why ? bulk[i].why : "failed");
 			continue;
 		}
-		printf("%-15s %10s %10s   %7s %7s\n", bulk_peers[i]->name,
-		       fmt_num(a, 32, bulk[i].mibs[0], 1), fmt_num(b, 32, bulk[i].mibs[1], 1),
-		       fmt_num(c, 32, ratio(bulk[0].mibs[0], bulk[i].mibs[0]), 2),
-		       fmt_num(d, 32, ratio(bulk[0].mibs[1], bulk[i].mibs[1]), 2));
+		printf("%-15s %10s %10s   %10s %10s   %7s %7s\n", bulk_peers[i]->name,
+		       fmt_num(a, 32, bulk[i].mibs[0][0], 1),
+		       fmt_num(b, 32, bulk[i].mibs[0][1], 1),
+		       fmt_num(c, 32, bulk[i].mibs[1][0], 1),
+		       fmt_num(d, 32, bulk[i].mibs[1][1], 1),
+		       fmt_num(e, 32, ratio(bulk[0].mibs[0][0], bulk[i].mibs[0][0]), 2),
+		       fmt_num(f, 32, ratio(bulk[0].mibs[1][0], bulk[i].mibs[1][0]), 2));
 	}
 }
 
@@ -1113,8 +1152,10 @@ static void print_json(const char *kernel)
 		if (!bulk[i].ok)
 			continue;
 		printf("%s    {\"peer\": \"%s\", ", first ? "" : ",\n", bulk_peers[i]->name);
-		json_num("1MiB", bulk[i].mibs[0], true);
-		json_num("64MiB", bulk[i].mibs[1], false);
+		json_num("same_cpu_1MiB", bulk[i].mibs[0][0], true);
+		json_num("same_cpu_64MiB", bulk[i].mibs[0][1], true);
+		json_num("cross_cpu_1MiB", bulk[i].mibs[1][0], true);
+		json_num("cross_cpu_64MiB", bulk[i].mibs[1][1], false);
 		printf("}");
 		first = 0;
 	}
@@ -1168,7 +1209,8 @@ static void print_plot_data(void)
 	int i, pl, sz;
 
 	printf("@@@ BEGIN latency.dat\n");
-	printf("peer same64 cross64 same4k cross4k\n");
+	printf("peer \"64 B same CPU\" \"64 B cross CPU\" \"4 KiB same CPU\" "
+	       "\"4 KiB cross CPU\"\n");
 	for (i = 0; i < NPEERS; i++) {
 		if (!lat[i].ok)
 			continue;
@@ -1178,16 +1220,19 @@ static void print_plot_data(void)
 				printf(" %.3f", lat[i].p50[pl][sz]);
 		printf("\n");
 	}
-	printf("@@@ END\n@@@ BEGIN throughput.dat\npeer same cross\n");
+	printf("@@@ END\n@@@ BEGIN throughput.dat\npeer \"same CPU\" \"cross CPU\"\n");
 	for (i = 0; i < NPEERS; i++)
 		if (tput[i].ok)
 			printf("%s %.0f %.0f\n", rpc_peers[i]->name, tput[i].rate[0],
 			       tput[i].rate[1]);
-	printf("@@@ END\n@@@ BEGIN bulk.dat\npeer 1MiB 64MiB\n");
+	printf("@@@ END\n@@@ BEGIN bulk.dat\n"
+	       "peer \"1 MiB same CPU\" \"64 MiB same CPU\" \"1 MiB cross CPU\" "
+	       "\"64 MiB cross CPU\"\n");
 	for (i = 0; i < NBULK; i++)
 		if (bulk[i].ok)
-			printf("%s %.2f %.2f\n", bulk_peers[i]->name, bulk[i].mibs[0],
-			       bulk[i].mibs[1]);
+			printf("%s %.2f %.2f %.2f %.2f\n", bulk_peers[i]->name,
+			       bulk[i].mibs[0][0], bulk[i].mibs[0][1],
+			       bulk[i].mibs[1][0], bulk[i].mibs[1][1]);
 	printf("@@@ END\n@@@ BEGIN clients.dat\npeer N=1 N=4 N=16\n");
 	for (i = 0; i < NPEERS; i++)
 		if (multi[i].ok)
