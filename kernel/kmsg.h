@@ -23,6 +23,9 @@ struct pid;
  * @dest_msgt: MACH_MSG_TYPE_PORT_SEND or _SEND_ONCE.
  * @reply_msgt: the reply right's MACH_MSG_TYPE_PORT_*, 0 for none.
  * @reply_dead: the reply name was MACH_PORT_DEAD (or a dead name).
+ * @kernel: made by the kernel (a notification, a kernel server's reply):
+ *	it ignores the destination's queue limit, as XNU's kernel messages
+ *	do, so it is never left undelivered for want of room.
  * @sender: the sending thread group, for the audit trailer.
  * @euid/@egid/@uid/@gid: the sender's credentials at send time.
  * @pidversion: distinguishes a reused pid (the sender's start time).
@@ -38,6 +41,7 @@ struct mp_kmsg {
 	u8 dest_msgt;
 	u8 reply_msgt;
 	bool reply_dead;
+	bool kernel;
 	struct pid *sender;
 	kuid_t euid, uid;
 	kgid_t egid, gid;

@@ -176,7 +176,7 @@ void mp_mqueue_set_changed(struct mp_pset *set)
 static bool has_room(struct mp_port *port, struct mp_kmsg *kmsg)
 {
 	lockdep_assert_held(&port->lock);
-	if (port->msgcount < port->qlimit ||
+	if (port->msgcount < port->qlimit || kmsg->kernel ||
 	    kmsg->dest_msgt == MACHPORT_MSG_TYPE_PORT_SEND_ONCE)
 		return true;
 	/* Waiters join and leave under port->lock, which we hold. */

@@ -43,6 +43,7 @@ static struct mp_kmsg *kernel_msg_to(struct mp_port *dest, u32 msgt, u32 id,
 	hdr->id = id;
 	kmsg->dest = dest;
 	kmsg->dest_msgt = msgt;
+	kmsg->kernel = true;
 	mp_stat_add(notifications, 1);
 	trace_machport_notify(dest->id, id, size);
 	return kmsg;
@@ -212,6 +213,7 @@ void mp_notify_reply_in_place(struct mp_kmsg *kmsg, u32 id, u32 code)
 	kmsg->reply = NULL;
 	kmsg->reply_msgt = 0;
 	kmsg->reply_dead = false;
+	kmsg->kernel = true;
 	mp_stat_add(notifications, 1);
 	trace_machport_notify(dest->id, id, size);
 	mp_mqueue_send(dest, kmsg, MACHPORT_SEND_TIMEOUT, 0, &reap);

@@ -506,6 +506,37 @@ TEST(kernel_server_answers_bad_requests)
 	mach_port_destroy(SELF, reply);
 }
 
+/*
+ * A kernel server's reply goes to a send right whose queue is full: it is
+ * queued beyond the limit, as XNU's kernel messages are (it used to be
+ * left undelivered, and its port leaked; found by the fuzzer).
+ */
+TEST(kernel_reply_to_a_full_queue)
+{
+	mach_port_t r = new_port();
+	mach_port_limits_t lim = { .mpl_qlimit = 1 };
+	mach_msg_header_t h = { 0 };
+
+	KR_EQ(KERN_SUCCESS, mach_port_set_attributes(SELF, r, MACH_PORT_LIMITS_INFO,
+						     (mach_port_info_t)&lim,
+						     MACH_PORT_LIMITS_INFO_COUNT));
+	h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0);
+	h.msgh_size = sizeof(h);
+	h.msgh_remote_port = r;
+	h.msgh_id = 1;
+	KR_EQ(MACH_MSG_SUCCESS, mach_msg(&h, MACH_SEND_MSG, sizeof(h), 0, 0, 0, 0));
+	/* To the bootstrap port, the reply right a send right to r. */
+	h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_COPY_SEND, MACH_MSG_TYPE_MAKE_SEND);
+	h.msgh_remote_port = bootstrap_port;
+	h.msgh_local_port = r;
+	h.msgh_id = 499;
+	KR_EQ(MACH_MSG_SUCCESS, mach_msg(&h, MACH_SEND_MSG, sizeof(h), 0, 0, 0, 0));
+	ASSERT_EQ(2, status_of(r).mps_msgcount);
+	ASSERT_EQ(1, mp_next_id(r));
+	ASSERT_EQ(599, mp_next_id(r));
+	mach_port_destroy(SELF, r);
+}
+
 TEST(strerror_strings)
 {
 	ASSERT_STREQ("Unknown service name",
