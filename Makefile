@@ -5,7 +5,7 @@
 #   make                 module for the running kernel + libmachport
 #   make demo            boot a VM with the module and show Mach IPC working
 #   make check           the whole test suite in VMs on every kernel lane
-#   make check KERNELS=stock     one lane only (stock, 6.12, debug)
+#   make check KERNELS=stock     one lane only (stock, 6.12, debug, latest)
 #   make module KERNEL=<lane>    the module for one VM lane, in build/<lane>/
 #   make fuzz SECONDS=N  a fuzzing campaign of N seconds on the debug lane
 #   make install [DESTDIR=...] [PREFIX=/usr/local], make uninstall
@@ -18,7 +18,7 @@
 SHELL := /bin/bash
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(TOP)/build
-KERNELS ?= stock 6.12 debug
+KERNELS ?= stock 6.12 debug latest
 KERNEL ?= stock
 KDIR ?= /lib/modules/$(shell uname -r)/build
 VERSION := $(shell git -C $(TOP) describe --always --dirty 2>/dev/null || cat $(TOP)/VERSION)
