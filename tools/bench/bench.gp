@@ -40,7 +40,7 @@ plot dir.'/bulk.dat' using 2:xtic(1), '' using 3, '' using 4, '' using 5
 
 set title "N clients, one server, 64 B RPCs (RPCs per second, higher is better)"
 set ylabel "RPCs/s"
-set format y "%.0s%c"
-plot dir.'/clients.dat' using 2:xtic(1), '' using 3, '' using 4
+set format y "%.1s%c"
+plot dir.'/clients.dat' using 2:xtic(1), '' using 3, '' using 4, '' using 5, '' using 6, '' using 7
 
 unset multiplot

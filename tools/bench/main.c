@@ -647,7 +647,7 @@ fail:
 struct multires {
 	bool ok, skipped, tried;
 	const char *why;
-	double rate[NMULTI];	/* RPCs per second, all clients, median */
+	double rate[NPLACE][NMULTI];	/* RPCs per second, all clients, median */
 };
 static struct multires multi[NPEERS];
 
@@ -711,9 +711,9 @@ static double multi_once(const struct peer *p, struct chan *c, int n, int calls)
 static void run_multi(void)
 {
 	static struct chan chans[NPEERS];
-	double *rates[NPEERS][NMULTI];
+	double *rates[NPEERS][NPLACE][NMULTI];
 	pid_t pid[NPEERS] = { 0 };
-	int i, r, k, m, nr[NPEERS][NMULTI];
+	int i, r, k, m, pl, nr[NPEERS][NPLACE][NMULTI];
 
 	note("N clients, one server: %d rounds, %d calls in all per measurement",
 	     P.multi_rounds, P.multi_calls);
@@ -744,36 +744,52 @@ static void run_multi(void)
 			continue;
 		}
 		multi[i].ok = true;
-		for (m = 0; m < NMULTI; m++)
-			rates[i][m] = calloc((size_t)P.multi_rounds, sizeof(double));
+		for (pl = 0; pl < NPLACE; pl++)
+			for (m = 0; m < NMULTI; m++)
+				rates[i][pl][m] = calloc((size_t)P.multi_rounds,
+							 sizeof(double));
 	}
+	/* The clients (children of this process) on CPU 0, the server on pl. */
+	pin_cpu(0, 0);
 	for (r = 0; r < P.multi_rounds; r++)
-		for (m = 0; m < P.nmulti; m++)
-			for (k = 0; k < NPEERS; k++) {
-				double rate;
+		for (pl = 0; pl < NPLACE; pl++) {
+			if (pl == 1 && P.cpus < 2)
+				continue;
+			for (i = 0; i < NPEERS; i++)
+				if (multi[i].ok)
+					pin_cpu(pid[i], pl);
+			for (m = 0; m < P.nmulti; m++)
+				for (k = 0; k < NPEERS; k++) {
+					double rate;
 
-				i = (k + r) % NPEERS;
-				if (!multi[i].ok)
-					continue;
-				rate = multi_once(rpc_peers[i], &chans[i], nclients[m],
-						  P.multi_calls / nclients[m]);
-				if (rate < 0) {
-					note("%s: N clients: failed", rpc_peers[i]->name);
-					multi[i].ok = false;
-					multi[i].why = "a client failed";
-					continue;
+					i = (k + r) % NPEERS;
+					if (!multi[i].ok)
+						continue;
+					rate = multi_once(rpc_peers[i], &chans[i],
+							  nclients[m],
+							  P.multi_calls / nclients[m]);
+					if (rate < 0) {
+						note("%s: N clients: failed",
+						     rpc_peers[i]->name);
+						multi[i].ok = false;
+						multi[i].why = "a client failed";
+						continue;
+					}
+					rates[i][pl][m][nr[i][pl][m]++] = rate;
 				}
-				rates[i][m][nr[i][m]++] = rate;
-			}
+		}
+	pin_cpu(0, -1);
 	for (i = 0; i < NPEERS; i++) {
 		if (!multi[i].tried)
 			continue;
 		reap(pid[i], true);
 		if (multi[i].ok) {
-			for (m = 0; m < NMULTI; m++) {
-				multi[i].rate[m] = median(rates[i][m], nr[i][m]);
-				free(rates[i][m]);
-			}
+			for (pl = 0; pl < NPLACE; pl++)
+				for (m = 0; m < NMULTI; m++) {
+					multi[i].rate[pl][m] = median(rates[i][pl][m],
+								      nr[i][pl][m]);
+					free(rates[i][pl][m]);
+				}
 			if (rpc_peers[i]->cleanup)
 				rpc_peers[i]->cleanup(&chans[i]);
 		}
@@ -974,12 +990,16 @@ static void print_bulk(void)
 
 static void print_multi(void)
 {
-	char a[32], b[32], c[32];
+	char a[32], b[32], c[32], d[32], e[32], f[32];
 	int i;
 
-	printf("\nN clients against one server (64 B RPCs), RPCs per second, all clients\n");
-	printf("%-15s %10s %10s %10s   (machport: a port set; unix-seqpacket: epoll)\n",
-	       "peer", "N=1", "N=4", "N=16");
+	printf("\nN clients against one server (64 B RPCs), RPCs per second, all "
+	       "clients (machport: a port set;\nunix-seqpacket: epoll; binder: one "
+	       "looper). Clients on CPU 0, the server on CPU 0 (same) or 1 (cross)\n");
+	printf("%-15s %32s   %32s\n", "", "----------- same CPU -----------",
+	       "----------- cross CPU ----------");
+	printf("%-15s %10s %10s %10s   %10s %10s %10s\n", "peer", "N=1", "N=4",
+	       "N=16", "N=1", "N=4", "N=16");
 	for (i = 0; i < NPEERS; i++) {
 		if (!multi[i].tried)
 			continue;
@@ -988,9 +1008,13 @@ static void print_multi(void)
 			       multi[i].why ? multi[i].why : "failed");
 			continue;
 		}
-		printf("%-15s %10s %10s %10s\n", rpc_peers[i]->name,
-		       fmt_num(a, 32, multi[i].rate[0], 0), fmt_num(b, 32, multi[i].rate[1], 0),
-		       fmt_num(c, 32, multi[i].rate[2], 0));
+		printf("%-15s %10s %10s %10s   %10s %10s %10s\n", rpc_peers[i]->name,
+		       fmt_num(a, 32, multi[i].rate[0][0], 0),
+		       fmt_num(b, 32, multi[i].rate[0][1], 0),
+		       fmt_num(c, 32, multi[i].rate[0][2], 0),
+		       fmt_num(d, 32, multi[i].rate[1][0], 0),
+		       fmt_num(e, 32, multi[i].rate[1][1], 0),
+		       fmt_num(f, 32, multi[i].rate[1][2], 0));
 	}
 }
 
@@ -1165,11 +1189,13 @@ static void print_json(const char *kernel)
 		if (!multi[i].ok)
 			continue;
 		printf("%s    {\"peer\": \"%s\", ", first ? "" : ",\n", rpc_peers[i]->name);
-		for (m = 0; m < NMULTI; m++) {
-			char key[16];
+		for (m = 0; m < NPLACE * NMULTI; m++) {
+			char key[32];
 
-			snprintf(key, sizeof(key), "n%d", nclients[m]);
-			json_num(key, multi[i].rate[m], m + 1 < NMULTI);
+			snprintf(key, sizeof(key), "%s_n%d", placement_keys[m / NMULTI],
+				 nclients[m % NMULTI]);
+			json_num(key, multi[i].rate[m / NMULTI][m % NMULTI],
+				 m + 1 < NPLACE * NMULTI);
 		}
 		printf("}");
 		first = 0;
@@ -1233,11 +1259,13 @@ static void print_plot_data(void)
 			printf("%s %.2f %.2f %.2f %.2f\n", bulk_peers[i]->name,
 			       bulk[i].mibs[0][0], bulk[i].mibs[0][1],
 			       bulk[i].mibs[1][0], bulk[i].mibs[1][1]);
-	printf("@@@ END\n@@@ BEGIN clients.dat\npeer N=1 N=4 N=16\n");
+	printf("@@@ END\n@@@ BEGIN clients.dat\npeer \"N=1 same CPU\" \"N=4 same CPU\" "
+	       "\"N=16 same CPU\" \"N=1 cross CPU\" \"N=4 cross CPU\" \"N=16 cross CPU\"\n");
 	for (i = 0; i < NPEERS; i++)
 		if (multi[i].ok)
-			printf("%s %.0f %.0f %.0f\n", rpc_peers[i]->name, multi[i].rate[0],
-			       multi[i].rate[1], multi[i].rate[2]);
+			printf("%s %.0f %.0f %.0f %.0f %.0f %.0f\n", rpc_peers[i]->name,
+			       multi[i].rate[0][0], multi[i].rate[0][1], multi[i].rate[0][2],
+			       multi[i].rate[1][0], multi[i].rate[1][1], multi[i].rate[1][2]);
 	printf("@@@ END\n");
 }
 
