@@ -41,6 +41,7 @@ plot dir.'/bulk.dat' using 2:xtic(1), '' using 3, '' using 4, '' using 5
 set title "N clients, one server, 64 B RPCs (RPCs per second, higher is better)"
 set ylabel "RPCs/s"
 set format y "%.1s%c"
+set key top right
 plot dir.'/clients.dat' using 2:xtic(1), '' using 3, '' using 4, '' using 5, '' using 6, '' using 7
 
 unset multiplot
