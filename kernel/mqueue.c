@@ -203,7 +203,13 @@ int mp_mqueue_send(struct mp_port *port, struct mp_kmsg *kmsg, u32 option,
 
 	spin_lock(&port->lock);
 	for (;;) {
-		if (!port->active) {
+		/*
+		 * Nobody receives from a kernel port (a message to one is served
+		 * before it could get here): a kernel reply sent back to one,
+		 * on a reply right naming it, is destroyed like one to a dead
+		 * port instead of waiting there for ever.
+		 */
+		if (!port->active || port->kobject) {
 			spin_unlock(&port->lock);
 			if (reap)
 				list_add_tail(&kmsg->link, reap);

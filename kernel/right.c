@@ -697,7 +697,9 @@ static int insert_check(struct mp_space *space, struct mp_entry *pe, u32 disp,
 		if (oe && oe != te && (oe != pe || copyin_keeps_port(pe, disp)))
 			return MACHPORT_KERN_RIGHT_EXISTS;
 	}
-	if (te && (te->port != port || msgt == MP_MSGT_PORT_SEND_ONCE))
+	/* A send-once right always has a name of its own. */
+	if (te && (te->port != port || msgt == MP_MSGT_PORT_SEND_ONCE ||
+		   (te->type & T_SEND_ONCE)))
 		return MACHPORT_KERN_NAME_EXISTS;
 	return MACHPORT_KERN_SUCCESS;
 }

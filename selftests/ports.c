@@ -397,6 +397,28 @@ TEST(many_names_grow_and_shrink)
 	EXPECT_EQ(ports, mp_count("ports"));
 }
 
+/*
+ * A send-once right always has a name of its own: inserting another right
+ * of its port under that name answers KERN_NAME_EXISTS (found by the
+ * fuzzer: the rights merged, and deallocating the name then lost the
+ * receive right without killing the port).
+ */
+TEST(insert_into_a_send_once_name)
+{
+	mach_port_t r = new_port(), so;
+	mach_msg_type_name_t t;
+
+	KR_EQ(KERN_SUCCESS, mach_port_extract_right(SELF, r, MACH_MSG_TYPE_MAKE_SEND_ONCE,
+						    &so, &t));
+	KR_EQ(KERN_NAME_EXISTS, mach_port_insert_right(SELF, so, r, MACH_MSG_TYPE_MOVE_RECEIVE));
+	/* The space names the port already: that check comes first. */
+	KR_EQ(KERN_RIGHT_EXISTS, mach_port_insert_right(SELF, so, r, MACH_MSG_TYPE_MAKE_SEND));
+	EXPECT_EQ(MACH_PORT_TYPE_SEND_ONCE, type_of(so));
+	EXPECT_EQ(MACH_PORT_TYPE_RECEIVE, type_of(r));
+	KR_EQ(KERN_SUCCESS, mach_port_deallocate(SELF, so));
+	KR_EQ(KERN_SUCCESS, mach_port_mod_refs(SELF, r, MACH_PORT_RIGHT_RECEIVE, -1));
+}
+
 /* The per-space name limit (module parameter max_names): KERN_NO_SPACE. */
 TEST(name_limit)
 {
