@@ -132,7 +132,8 @@
 	X(CLOSE_FD,	"close_fd",		1)	\
 	X(SIGNAL,	"signal",		6)	\
 	X(REAP,		"reap",			4)	\
-	X(SCENARIO,	"scenario",		14)
+	X(SCENARIO,	"scenario",		14)	\
+	X(SECOND_SPACE,	"second_space",		2)
 
 enum op {
 #define X(e, n, w) OP_##e,
@@ -519,7 +520,8 @@ struct th;
 struct proc {
 	int index;		/* worker number */
 	int gen;		/* respawn generation */
-	bool is_child;		/* a forked child of a worker */
+	bool is_child;		/* a forked child, or a second space */
+	bool noblock;		/* no waits that only a signal ends */
 	_Atomic int fd;		/* our own /dev/mach descriptor */
 	pthread_mutex_t mu;	/* the fields below */
 	struct model m;
@@ -1621,7 +1623,7 @@ static uint32_t send_options(struct th *t, bool *blocking)
 	};
 	uint32_t o = MACHPORT_SEND_MSG;
 
-	*blocking = feat(F_BLOCKING) && pct(&t->r, 5);
+	*blocking = feat(F_BLOCKING) && !t->p->noblock && pct(&t->r, 5);
 	if (!*blocking)
 		o |= MACHPORT_SEND_TIMEOUT;
 	if (pct(&t->r, 8))
@@ -1640,7 +1642,7 @@ static uint32_t rcv_options(struct th *t, bool *blocking)
 	};
 	uint32_t o = MACHPORT_RCV_MSG;
 
-	*blocking = feat(F_BLOCKING) && pct(&t->r, 5);
+	*blocking = feat(F_BLOCKING) && !t->p->noblock && pct(&t->r, 5);
 	if (!*blocking)
 		o |= MACHPORT_RCV_TIMEOUT;
 	if (pct(&t->r, 30))
@@ -3489,6 +3491,51 @@ static void op_scenario(struct th *t)
 	model_add(t, s, T_PSET);
 }
 
+
+/*
+ * A second space in the same process: a few operations on it, rights
+ * passed both ways through the name service, then it closes with
+ * whatever it holds.
+ */
+static void op_second_space(struct th *t)
+{
+	struct proc *p2;
+	struct th t2;
+	int fd, i;
+
+	p2 = proc_new(t->p->index, t->p->gen, true);
+	if (!p2)
+		return;
+	fd = open("/dev/" MACHPORT_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		free(p2);
+		return;
+	}
+	p2->noblock = true;
+	p2->big = t->p->big;
+	p2->none = t->p->none;
+	p2->hole = t->p->hole;
+	atomic_store(&p2->fd, fd);
+	t2 = *t;		/* same thread: the buffers can be shared */
+	t2.p = p2;
+	t2.slot = NULL;
+	t2.reply = 0;
+	/* Meet the first space: check in there, look up here, and back. */
+	for (i = 0; i < 2; i++)
+		bs_request(&t2, MACHPORT_BOOTSTRAP_MSG_CHECK_IN,
+			   2 * C.procs + rn(&t->r, POOL - 1 - 2 * C.procs), 0, 0, false);
+	fuzz_loop(&t2, 1 + rn(&t->r, 30));
+	t->r = t2.r;	/* keep the stream moving */
+	t->hash ^= t2.hash;
+	if (pct(&t->r, 50))
+		op_bootstrap(t);	/* perhaps a name the second space holds */
+	for (i = 0; i < p2->npollfds; i++)
+		close(p2->pollfds[i]);
+	close(fd);
+	pthread_mutex_destroy(&p2->mu);
+	free(p2);
+}
+
 /* ---- The loop -------------------------------------------------------------- */
 
 static bool low_memory(void)
@@ -3530,7 +3577,8 @@ static int pick_op(struct th *t)
 		total += w[i];
 	}
 	if (child)
-		w[OP_FORK] = w[OP_CLOSE_FD] = w[OP_SIGNAL] = w[OP_REAP] = 0;
+		w[OP_FORK] = w[OP_CLOSE_FD] = w[OP_SIGNAL] = w[OP_REAP] =
+			w[OP_SECOND_SPACE] = 0;
 	if (C.det)
 		w[OP_SIGNAL] = w[OP_REAP] = 0;
 	/* Keep the space from growing without bound. */
@@ -3592,6 +3640,7 @@ static void run_op(struct th *t, int op)
 	case OP_SIGNAL: op_signal(t); break;
 	case OP_REAP: reap_kids(t, false); break;
 	case OP_SCENARIO: op_scenario(t); break;
+	case OP_SECOND_SPACE: op_second_space(t); break;
 	}
 }
 
