@@ -539,6 +539,7 @@ struct proc {
 	uint8_t *big;		/* BIG_SIZE of pattern, read-only */
 	uint8_t *none;		/* PROT_NONE pages */
 	uint8_t *hole;		/* an address where nothing is ever mapped */
+	uint8_t *unmapped;	/* a range we unmapped (maybe mapped again since) */
 };
 
 /* What an ioctl's argument pointer is (arg_ptr). */
@@ -1067,7 +1068,7 @@ static uint64_t ool_source(struct th *t, uint32_t size, struct built *b,
 	if (r < 82)
 		return (uintptr_t)t->p->none;
 	if (r < 85)
-		return (uintptr_t)t->p->hole;
+		return (uintptr_t)(rn(&t->r, 2) ? t->p->hole : t->p->unmapped);
 	if (r < 89)	/* runs into the PROT_NONE page */
 		return (uintptr_t)(t->edge + EDGE_RW -
 				   (size > 1 ? rn(&t->r, size < EDGE_RW ? size : EDGE_RW) : 0));
@@ -1085,9 +1086,10 @@ static uint64_t ool_names(struct th *t, uint32_t count, uint32_t disp,
 	uint32_t start, i, r = rn(&t->r, 100);
 
 	if (count > NAMES_MAX || (feat(F_BAD_PTR) && r >= 90)) {
-		switch (rn(&t->r, 4)) {
+		switch (rn(&t->r, 5)) {
 		case 0: return 0;
 		case 1: return (uintptr_t)t->p->hole;
+		case 4: return (uintptr_t)t->p->unmapped;
 		case 2: return (uintptr_t)t->ro;	/* junk names, readable */
 		default: return (uintptr_t)(t->edge + EDGE_RW - 4 * rn(&t->r, 4));
 		}
@@ -2845,6 +2847,7 @@ static void child_main(struct th *pt, int mode, int ready_fd, int seq,
 	p->big = parent->big;
 	p->none = parent->none;
 	p->hole = parent->hole;
+	p->unmapped = parent->unmapped;
 	atomic_store(&p->fd, pfd);
 
 	memset(&ty, 0, sizeof(ty));
@@ -3515,6 +3518,7 @@ static void op_second_space(struct th *t)
 	p2->big = t->p->big;
 	p2->none = t->p->none;
 	p2->hole = t->p->hole;
+	p2->unmapped = t->p->unmapped;
 	atomic_store(&p2->fd, fd);
 	t2 = *t;		/* same thread: the buffers can be shared */
 	t2.p = p2;
@@ -3700,8 +3704,14 @@ static struct proc *proc_new(int index, int gen, bool is_child)
 	p->none = map(4 * PAGE, PROT_NONE);
 	/* Below mmap_min_addr: never mapped, unlike a range we unmap. */
 	p->hole = (uint8_t *)(uintptr_t)(2 * PAGE);
-	if (!p->big || !p->none)
+	/*
+	 * And a range we unmap: the kernel may map something there later
+	 * (an OOL region it gives us), so it is only ever read from.
+	 */
+	p->unmapped = map(16 * PAGE, PROT_READ | PROT_WRITE);
+	if (!p->big || !p->none || !p->unmapped)
 		return NULL;
+	munmap(p->unmapped, 16 * PAGE);
 	pat_fill(p->big, 0, BIG_SIZE);
 	mprotect(p->big, BIG_SIZE, PROT_READ);
 	return p;
@@ -4299,9 +4309,8 @@ static void report(struct result *res, const char *what)
 		printf("\n");
 	} else {
 		failures++;
-		printf("not ok %d %sseed=%" PRIu64 " procs=%d threads=%d # %s\n",
-		       case_no, what, C.seed, C.procs, C.threads, res->why);
-		printf("# replay: %s\n", replay);
+		printf("not ok %d %sseed=%" PRIu64 " procs=%d threads=%d replay: %s # %s\n",
+		       case_no, what, C.seed, C.procs, C.threads, replay, res->why);
 	}
 	if (C.verbose) {
 		int i;
