@@ -132,8 +132,7 @@
 	X(CLOSE_FD,	"close_fd",		1)	\
 	X(SIGNAL,	"signal",		6)	\
 	X(REAP,		"reap",			4)	\
-	X(SCENARIO,	"scenario",		14)	\
-	X(SECOND_SPACE,	"second_space",		2)
+	X(SCENARIO,	"scenario",		14)
 
 enum op {
 #define X(e, n, w) OP_##e,
@@ -520,8 +519,7 @@ struct th;
 struct proc {
 	int index;		/* worker number */
 	int gen;		/* respawn generation */
-	bool is_child;		/* a forked child, or a second space */
-	bool noblock;		/* no waits that only a signal ends */
+	bool is_child;		/* a forked child of a worker */
 	_Atomic int fd;		/* our own /dev/mach descriptor */
 	pthread_mutex_t mu;	/* the fields below */
 	struct model m;
@@ -539,7 +537,6 @@ struct proc {
 	uint8_t *big;		/* BIG_SIZE of pattern, read-only */
 	uint8_t *none;		/* PROT_NONE pages */
 	uint8_t *hole;		/* an address where nothing is ever mapped */
-	uint8_t *unmapped;	/* a range we unmapped (maybe mapped again since) */
 };
 
 /* What an ioctl's argument pointer is (arg_ptr). */
@@ -1068,7 +1065,7 @@ static uint64_t ool_source(struct th *t, uint32_t size, struct built *b,
 	if (r < 82)
 		return (uintptr_t)t->p->none;
 	if (r < 85)
-		return (uintptr_t)(rn(&t->r, 2) ? t->p->hole : t->p->unmapped);
+		return (uintptr_t)t->p->hole;
 	if (r < 89)	/* runs into the PROT_NONE page */
 		return (uintptr_t)(t->edge + EDGE_RW -
 				   (size > 1 ? rn(&t->r, size < EDGE_RW ? size : EDGE_RW) : 0));
@@ -1086,10 +1083,9 @@ static uint64_t ool_names(struct th *t, uint32_t count, uint32_t disp,
 	uint32_t start, i, r = rn(&t->r, 100);
 
 	if (count > NAMES_MAX || (feat(F_BAD_PTR) && r >= 90)) {
-		switch (rn(&t->r, 5)) {
+		switch (rn(&t->r, 4)) {
 		case 0: return 0;
 		case 1: return (uintptr_t)t->p->hole;
-		case 4: return (uintptr_t)t->p->unmapped;
 		case 2: return (uintptr_t)t->ro;	/* junk names, readable */
 		default: return (uintptr_t)(t->edge + EDGE_RW - 4 * rn(&t->r, 4));
 		}
@@ -1625,7 +1621,7 @@ static uint32_t send_options(struct th *t, bool *blocking)
 	};
 	uint32_t o = MACHPORT_SEND_MSG;
 
-	*blocking = feat(F_BLOCKING) && !t->p->noblock && pct(&t->r, 5);
+	*blocking = feat(F_BLOCKING) && pct(&t->r, 5);
 	if (!*blocking)
 		o |= MACHPORT_SEND_TIMEOUT;
 	if (pct(&t->r, 8))
@@ -1644,7 +1640,7 @@ static uint32_t rcv_options(struct th *t, bool *blocking)
 	};
 	uint32_t o = MACHPORT_RCV_MSG;
 
-	*blocking = feat(F_BLOCKING) && !t->p->noblock && pct(&t->r, 5);
+	*blocking = feat(F_BLOCKING) && pct(&t->r, 5);
 	if (!*blocking)
 		o |= MACHPORT_RCV_TIMEOUT;
 	if (pct(&t->r, 30))
@@ -2847,7 +2843,6 @@ static void child_main(struct th *pt, int mode, int ready_fd, int seq,
 	p->big = parent->big;
 	p->none = parent->none;
 	p->hole = parent->hole;
-	p->unmapped = parent->unmapped;
 	atomic_store(&p->fd, pfd);
 
 	memset(&ty, 0, sizeof(ty));
@@ -3494,52 +3489,6 @@ static void op_scenario(struct th *t)
 	model_add(t, s, T_PSET);
 }
 
-
-/*
- * A second space in the same process: a few operations on it, rights
- * passed both ways through the name service, then it closes with
- * whatever it holds.
- */
-static void op_second_space(struct th *t)
-{
-	struct proc *p2;
-	struct th t2;
-	int fd, i;
-
-	p2 = proc_new(t->p->index, t->p->gen, true);
-	if (!p2)
-		return;
-	fd = open("/dev/" MACHPORT_DEVICE_NAME, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		free(p2);
-		return;
-	}
-	p2->noblock = true;
-	p2->big = t->p->big;
-	p2->none = t->p->none;
-	p2->hole = t->p->hole;
-	p2->unmapped = t->p->unmapped;
-	atomic_store(&p2->fd, fd);
-	t2 = *t;		/* same thread: the buffers can be shared */
-	t2.p = p2;
-	t2.slot = NULL;
-	t2.reply = 0;
-	/* Meet the first space: check in there, look up here, and back. */
-	for (i = 0; i < 2; i++)
-		bs_request(&t2, MACHPORT_BOOTSTRAP_MSG_CHECK_IN,
-			   2 * C.procs + rn(&t->r, POOL - 1 - 2 * C.procs), 0, 0, false);
-	fuzz_loop(&t2, 1 + rn(&t->r, 30));
-	t->r = t2.r;	/* keep the stream moving */
-	t->hash ^= t2.hash;
-	if (pct(&t->r, 50))
-		op_bootstrap(t);	/* perhaps a name the second space holds */
-	for (i = 0; i < p2->npollfds; i++)
-		close(p2->pollfds[i]);
-	close(fd);
-	pthread_mutex_destroy(&p2->mu);
-	free(p2);
-}
-
 /* ---- The loop -------------------------------------------------------------- */
 
 static bool low_memory(void)
@@ -3581,8 +3530,7 @@ static int pick_op(struct th *t)
 		total += w[i];
 	}
 	if (child)
-		w[OP_FORK] = w[OP_CLOSE_FD] = w[OP_SIGNAL] = w[OP_REAP] =
-			w[OP_SECOND_SPACE] = 0;
+		w[OP_FORK] = w[OP_CLOSE_FD] = w[OP_SIGNAL] = w[OP_REAP] = 0;
 	if (C.det)
 		w[OP_SIGNAL] = w[OP_REAP] = 0;
 	/* Keep the space from growing without bound. */
@@ -3644,7 +3592,6 @@ static void run_op(struct th *t, int op)
 	case OP_SIGNAL: op_signal(t); break;
 	case OP_REAP: reap_kids(t, false); break;
 	case OP_SCENARIO: op_scenario(t); break;
-	case OP_SECOND_SPACE: op_second_space(t); break;
 	}
 }
 
@@ -3704,14 +3651,8 @@ static struct proc *proc_new(int index, int gen, bool is_child)
 	p->none = map(4 * PAGE, PROT_NONE);
 	/* Below mmap_min_addr: never mapped, unlike a range we unmap. */
 	p->hole = (uint8_t *)(uintptr_t)(2 * PAGE);
-	/*
-	 * And a range we unmap: the kernel may map something there later
-	 * (an OOL region it gives us), so it is only ever read from.
-	 */
-	p->unmapped = map(16 * PAGE, PROT_READ | PROT_WRITE);
-	if (!p->big || !p->none || !p->unmapped)
+	if (!p->big || !p->none)
 		return NULL;
-	munmap(p->unmapped, 16 * PAGE);
 	pat_fill(p->big, 0, BIG_SIZE);
 	mprotect(p->big, BIG_SIZE, PROT_READ);
 	return p;
@@ -4309,8 +4250,9 @@ static void report(struct result *res, const char *what)
 		printf("\n");
 	} else {
 		failures++;
-		printf("not ok %d %sseed=%" PRIu64 " procs=%d threads=%d replay: %s # %s\n",
-		       case_no, what, C.seed, C.procs, C.threads, replay, res->why);
+		printf("not ok %d %sseed=%" PRIu64 " procs=%d threads=%d # %s\n",
+		       case_no, what, C.seed, C.procs, C.threads, res->why);
+		printf("# replay: %s\n", replay);
 	}
 	if (C.verbose) {
 		int i;
