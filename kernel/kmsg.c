@@ -129,21 +129,33 @@ u32 mp_kmsg_trailer_size(u32 option)
 }
 
 /*
- * The full trailer; the caller copies out only the prefix the receiver
- * asked for. Identities are given as the receiver's namespaces see them.
+ * The trailer's first @size bytes (mp_kmsg_trailer_size()), the rest
+ * zero: only the elements the receiver asked for are worked out, so the
+ * default 8-byte trailer costs nothing. Identities are given as the
+ * receiver's namespaces see them.
  */
-void mp_kmsg_fill_trailer(struct mp_kmsg *kmsg, u64 context, void *buf)
+void mp_kmsg_fill_trailer(struct mp_kmsg *kmsg, u64 context, void *buf,
+			  u32 size)
 {
-	struct user_namespace *ns = current_user_ns();
 	struct machport_msg_trailer *t = buf;
-	u32 euid = from_kuid_munged(ns, kmsg->euid);
-	u32 egid = from_kgid_munged(ns, kmsg->egid);
+	struct user_namespace *ns;
+	u32 euid, egid;
 
 	memset(t, 0, sizeof(*t));
 	t->type = MACHPORT_TRAILER_FORMAT_0;
+	t->size = size;
+	if (size < offsetofend(struct machport_msg_trailer, seqno))
+		return;
 	t->seqno = kmsg->seqno;
+	if (size < offsetofend(struct machport_msg_trailer, sender))
+		return;
+	ns = current_user_ns();
+	euid = from_kuid_munged(ns, kmsg->euid);
+	egid = from_kgid_munged(ns, kmsg->egid);
 	t->sender[0] = euid;
 	t->sender[1] = egid;
+	if (size < offsetofend(struct machport_msg_trailer, audit))
+		return;
 	t->audit[0] = (u32)-1;		/* audit user: not tracked */
 	t->audit[1] = euid;
 	t->audit[2] = egid;
@@ -152,7 +164,22 @@ void mp_kmsg_fill_trailer(struct mp_kmsg *kmsg, u64 context, void *buf)
 	t->audit[5] = pid_nr_ns(kmsg->sender, task_active_pid_ns(current));
 	t->audit[6] = 0;		/* audit session: not tracked */
 	t->audit[7] = kmsg->pidversion;
-	t->context = context;
+	t->context = context;		/* kept only when asked for */
+}
+
+/*
+ * A cache with a constructor is not cleared on allocation by
+ * init_on_alloc=1 (Debian's default), which would write every byte of
+ * the inline buffer for each queued message only for the copy-in to
+ * write them again. Nothing is ever read from a kmsg that was not
+ * written first: mp_kmsg_alloc() clears the bookkeeping, the copy-in
+ * fills the message's @size bytes, and only those are copied out.
+ */
+static void kmsg_ctor(void *obj)
+{
+	struct mp_kmsg *kmsg = obj;
+
+	INIT_LIST_HEAD(&kmsg->link);
 }
 
 int mp_kmsg_cache_init(void)
@@ -162,7 +189,7 @@ int mp_kmsg_cache_init(void)
 						sizeof(struct mp_kmsg) + MP_KMSG_INLINE,
 						0, SLAB_ACCOUNT,
 						offsetof(struct mp_kmsg, inline_data),
-						MP_KMSG_INLINE, NULL);
+						MP_KMSG_INLINE, kmsg_ctor);
 	return kmsg_cache ? 0 : -ENOMEM;
 }
 

@@ -58,7 +58,8 @@ void mp_kmsg_destroy(struct mp_kmsg *kmsg);
 void mp_kmsg_reap(struct list_head *reap);
 void mp_kmsg_set_sender(struct mp_kmsg *kmsg);
 u32 mp_kmsg_trailer_size(u32 option);
-void mp_kmsg_fill_trailer(struct mp_kmsg *kmsg, u64 context, void *trailer);
+void mp_kmsg_fill_trailer(struct mp_kmsg *kmsg, u64 context, void *trailer,
+			  u32 size);
 
 int mp_kmsg_cache_init(void);
 void mp_kmsg_cache_exit(void);

@@ -4,16 +4,22 @@
  * dequeue with waiting receivers, and direct handoff from a sender to a
  * receiver that is already waiting.
  *
- * Handoff: a receiver blocked in mach_msg waits on port->rcv_wait with an
- * exclusive entry. A sender that finds one there (under the port lock)
- * gives it the message through the wake function, which also wakes it
- * with a synchronous hint (__wake_up_sync_key), so the message never
- * touches the queue and the receiver runs next on the sender's CPU when
- * the sender is about to block for the reply.
+ * Handoff: a receiver blocked in mach_msg waits on port->rcv_waiters (or
+ * set->rcv_waiters) with a struct mp_waiter on its stack. A sender that
+ * finds one there (under the port lock) gives it the message, takes it
+ * off the list and marks it done, so the message never touches the queue;
+ * it wakes the receiver only after dropping the port lock, so that the
+ * receiver, often on another CPU, never spins on a lock its waker holds.
+ * The receiver sees "done" without taking the lock.
+ *
+ * Senders blocked on a full queue sleep on the hashed wait queue of the
+ * port's address, counted in port->snd_waiters: a dequeue wakes one only
+ * when there is one.
  */
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
-#include <linux/wait.h>
+#include <linux/sched/task.h>
+#include <linux/wait_bit.h>
 
 #include "kmsg.h"
 #include "machport.h"
@@ -25,61 +31,93 @@
 #include "space.h"
 #include "stats.h"
 
+/*
+ * A receiver blocked in mach_msg, on its own stack. @link and @done
+ * change under the lock of the port or set it waits on; once @done is
+ * set, the rest is the waiter's own again and the waker must not touch
+ * it.
+ */
 struct mp_waiter {
-	wait_queue_entry_t wq;
+	struct list_head link;
+	struct task_struct *task;
 	u32 max_size;
+	bool done;		/* taken off the list by a waker */
 	struct mp_kmsg *kmsg;	/* handed off by a sender */
 	struct mp_port *from;	/* ...from this port (a reference) */
 	u32 local_name;		/* ...which the receiver names so */
 	int status;		/* set when the port or set died or moved */
 };
 
-/* Key passed to the waiters' wake function. */
-struct wake_key {
-	struct mp_kmsg *kmsg;	/* message to hand off, or NULL */
-	struct mp_port *from;	/* its port */
-	int status;		/* status to give every waiter, or 0 */
-	bool taken;
-};
-
-static int waiter_wake(wait_queue_entry_t *wq, unsigned int mode, int flags,
-		       void *key)
+/*
+ * Take @w off its list and tell it so. The waiter may return as soon as
+ * it sees @done, so the task reference returned is what the caller wakes
+ * it with (wake_waiter()), preferably after dropping its locks.
+ */
+static struct task_struct *finish_waiter(struct mp_waiter *w)
 {
-	struct mp_waiter *w = container_of(wq, struct mp_waiter, wq);
-	struct wake_key *k = key;
-	bool declined = false;
-	int ret;
+	struct task_struct *task = w->task;
 
-	if (k->status) {
-		w->status = k->status;
-	} else if (k->kmsg && !k->taken && k->kmsg->size <= w->max_size) {
-		w->kmsg = k->kmsg;
-		w->from = k->from;
-		w->local_name = k->from->rcv_name;
-		mp_port_get(k->from);
-		k->taken = true;
-	} else if (k->kmsg) {
-		declined = true;	/* too small a buffer: try the next one */
-	}
-	list_del_init(&wq->entry);
-	ret = default_wake_function(wq, mode, flags, NULL);
-	/*
-	 * A waiter that could not take the message does not use up the
-	 * exclusive wake-up: another waiter may be able to.
-	 */
-	return declined ? 0 : ret;
+	list_del_init(&w->link);
+	get_task_struct(task);
+	/* Pairs with wait_once()'s acquire: the fields above come first. */
+	smp_store_release(&w->done, true);
+	return task;
 }
 
-/* Hand @kmsg to a receiver waiting on @wq, if one takes it. */
-static bool handoff(wait_queue_head_t *wq, struct mp_port *port,
-		    struct mp_kmsg *kmsg)
+static void wake_waiter(struct task_struct *task)
 {
-	struct wake_key key = { .kmsg = kmsg, .from = port };
+	if (task) {
+		wake_up_process(task);
+		put_task_struct(task);
+	}
+}
 
-	__wake_up_sync_key(wq, TASK_INTERRUPTIBLE, &key);
-	if (key.taken)
+/* Every waiter on @waiters returns @status (the port or set changed). */
+static void fail_waiters(struct list_head *waiters, int status)
+{
+	struct mp_waiter *w, *tmp;
+
+	list_for_each_entry_safe(w, tmp, waiters, link) {
+		w->status = status;
+		wake_waiter(finish_waiter(w));
+	}
+}
+
+/*
+ * Hand @kmsg to the first receiver on @waiters whose buffer holds it.
+ * Receivers ahead of it without room are woken to look again: they find
+ * the message queued (and report MACH_RCV_TOO_LARGE) or sleep again.
+ * Return: the receiver's task to wake, or NULL when nobody took it.
+ */
+static struct task_struct *handoff(struct list_head *waiters,
+				   struct mp_port *port, struct mp_kmsg *kmsg)
+{
+	struct mp_waiter *w, *tmp;
+
+	lockdep_assert_held(&port->lock);
+	list_for_each_entry_safe(w, tmp, waiters, link) {
+		if (kmsg->size > w->max_size) {
+			wake_waiter(finish_waiter(w));	/* rare */
+			continue;
+		}
+		w->kmsg = kmsg;
+		w->from = port;
+		w->local_name = port->rcv_name;
+		mp_port_get(port);
 		kmsg->seqno = port->seqno++;
-	return key.taken;
+		return finish_waiter(w);
+	}
+	return NULL;
+}
+
+/* Wake @nr senders waiting for room on @port (0: all of them). */
+static void wake_senders(struct mp_port *port, int nr)
+{
+	struct wait_bit_key key = { .flags = (void *)port, .bit_nr = -1 };
+
+	lockdep_assert_held(&port->lock);
+	if (port->snd_waiters)
+		__wake_up(__var_waitqueue(port), TASK_INTERRUPTIBLE, nr, &key);
 }
 
 static void dequeued(struct mp_port *port, struct mp_kmsg *kmsg)
@@ -89,7 +127,7 @@ static void dequeued(struct mp_port *port, struct mp_kmsg *kmsg)
 	mp_stat_add(bytes_queued, -(s64)kmsg->size);
 	kmsg->seqno = port->seqno++;
 	if (port->msgcount-- <= port->qlimit)
-		wake_up_interruptible(&port->snd_wait);
+		wake_senders(port, 1);
 	if (!port->msgcount)
 		mp_pset_unmark_ready(port);
 }
@@ -97,28 +135,27 @@ static void dequeued(struct mp_port *port, struct mp_kmsg *kmsg)
 /*
  * Hand @kmsg to a receiver waiting on the port or on one of its sets, or
  * queue it, tell its sets and wake one receiver of each.
+ * Return: the receiver to wake once the port lock is dropped, or NULL.
  */
-static void deliver(struct mp_port *port, struct mp_kmsg *kmsg)
+static struct task_struct *deliver(struct mp_port *port,
+				   struct mp_kmsg *kmsg)
 {
+	struct task_struct *task;
 	struct mp_member *mb;
-	bool taken = false;
 
 	lockdep_assert_held(&port->lock);
 	trace_machport_msg_send(port->id,
 				((struct machport_msg_header *)kmsg->data)->id,
 				kmsg->size);
-	/* Waiters join and leave under port->lock, which we hold. */
-	if (waitqueue_active(&port->rcv_wait) &&
-	    handoff(&port->rcv_wait, port, kmsg))
-		return;
+	task = handoff(&port->rcv_waiters, port, kmsg);
+	if (task)
+		return task;
 	list_for_each_entry(mb, &port->memberships, in_port) {
 		spin_lock(&mb->set->lock);
-		/* A set's waiters join and leave under its lock. */
-		if (waitqueue_active(&mb->set->rcv_wait))
-			taken = handoff(&mb->set->rcv_wait, port, kmsg);
+		task = handoff(&mb->set->rcv_waiters, port, kmsg);
 		spin_unlock(&mb->set->lock);
-		if (taken)
-			return;
+		if (task)
+			return task;
 	}
 	list_add_tail(&kmsg->link, &port->messages);
 	port->msgcount++;
@@ -126,17 +163,21 @@ static void deliver(struct mp_port *port, struct mp_kmsg *kmsg)
 	mp_stat_add(bytes_queued, kmsg->size);
 	mp_pollfd_port_wake(port, EPOLLIN | EPOLLRDNORM);
 	mp_pset_mark_ready(port);
+	return NULL;
 }
 
 /* The member of @set in @mb holds messages; the set's lock is held. */
 void mp_mqueue_set_ready(struct mp_pset *set, struct mp_member *mb)
 {
-	struct wake_key key = { };
+	struct mp_waiter *w;
 
 	lockdep_assert_held(&set->lock);
 	if (list_empty(&mb->ready))
 		list_add_tail(&mb->ready, &set->ready);
-	__wake_up(&set->rcv_wait, TASK_INTERRUPTIBLE, 1, &key);
+	/* One receiver goes to look. */
+	w = list_first_entry_or_null(&set->rcv_waiters, struct mp_waiter, link);
+	if (w)
+		wake_waiter(finish_waiter(w));
 	mp_pollfd_set_wake(set, EPOLLIN | EPOLLRDNORM);
 }
 
@@ -167,10 +208,8 @@ void mp_pset_unmark_ready(struct mp_port *port)
 /* The set died or lost its last member: its receivers must look again. */
 void mp_mqueue_set_changed(struct mp_pset *set)
 {
-	struct wake_key key = { .status = MACHPORT_RCV_PORT_CHANGED };
-
 	lockdep_assert_held(&set->lock);
-	__wake_up(&set->rcv_wait, TASK_INTERRUPTIBLE, 0, &key);
+	fail_waiters(&set->rcv_waiters, MACHPORT_RCV_PORT_CHANGED);
 }
 
 static bool has_room(struct mp_port *port, struct mp_kmsg *kmsg)
@@ -180,7 +219,37 @@ static bool has_room(struct mp_port *port, struct mp_kmsg *kmsg)
 	    kmsg->dest_msgt == MACHPORT_MSG_TYPE_PORT_SEND_ONCE)
 		return true;
 	/* Waiters join and leave under port->lock, which we hold. */
-	return waitqueue_active(&port->rcv_wait);
+	return !list_empty(&port->rcv_waiters);
+}
+
+/*
+ * Wait for room once, @port->lock dropped meanwhile; *@timeout is what is
+ * left. A sender that leaves without sending passes a wake-up it may
+ * have had on to the next one.
+ */
+static void wait_for_room(struct mp_port *port, long *timeout)
+{
+	wait_queue_head_t *wq = __var_waitqueue(port);
+	struct wait_bit_queue_entry wait;
+
+	lockdep_assert_held(&port->lock);
+	init_wait_var_entry(&wait, port, 0);
+	port->snd_waiters++;
+	prepare_to_wait_exclusive(wq, &wait.wq_entry, TASK_INTERRUPTIBLE);
+	spin_unlock(&port->lock);
+	*timeout = schedule_timeout(*timeout);
+	finish_wait(wq, &wait.wq_entry);
+	spin_lock(&port->lock);
+	port->snd_waiters--;
+}
+
+static int give_up_send(struct mp_port *port, int ret)
+	__releases(&port->lock)
+{
+	if (port->msgcount < port->qlimit)
+		wake_senders(port, 1);
+	spin_unlock(&port->lock);
+	return ret;
 }
 
 /**
@@ -199,7 +268,7 @@ static bool has_room(struct mp_port *port, struct mp_kmsg *kmsg)
 int mp_mqueue_send(struct mp_port *port, struct mp_kmsg *kmsg, u32 option,
 		   long timeout, struct list_head *reap)
 {
-	DEFINE_WAIT(wait);
+	struct task_struct *task;
 
 	spin_lock(&port->lock);
 	for (;;) {
@@ -218,60 +287,59 @@ int mp_mqueue_send(struct mp_port *port, struct mp_kmsg *kmsg, u32 option,
 			return MACHPORT_MSG_SUCCESS;
 		}
 		if (has_room(port, kmsg)) {
-			deliver(port, kmsg);
+			task = deliver(port, kmsg);
 			spin_unlock(&port->lock);
+			wake_waiter(task);
 			return MACHPORT_MSG_SUCCESS;
 		}
-		if (!timeout) {
-			spin_unlock(&port->lock);
-			return MACHPORT_SEND_TIMED_OUT;
-		}
-		if (signal_pending(current)) {
-			spin_unlock(&port->lock);
-			return MACHPORT_SEND_INTERRUPTED;
-		}
-		prepare_to_wait_exclusive(&port->snd_wait, &wait,
-					  TASK_INTERRUPTIBLE);
-		spin_unlock(&port->lock);
-		timeout = schedule_timeout(timeout);
-		finish_wait(&port->snd_wait, &wait);
-		spin_lock(&port->lock);
+		if (!timeout)
+			return give_up_send(port, MACHPORT_SEND_TIMED_OUT);
+		if (signal_pending(current))
+			return give_up_send(port, MACHPORT_SEND_INTERRUPTED);
+		wait_for_room(port, &timeout);
 	}
+}
+
+/*
+ * Sleep once on @waiters, @lock (which guards them) dropped meanwhile; it
+ * stays dropped on return.
+ * Return: -EAGAIN to look again, or the mach_msg_return_t to stop with: a
+ * message handed over (MACH_MSG_SUCCESS, in @w), the port or set gone,
+ * the timeout spent, or a signal. *@timeout is what is left.
+ */
+static int wait_once(struct list_head *waiters, spinlock_t *lock,
+		     struct mp_waiter *w, long *timeout)
+	__releases(lock)
+{
+	lockdep_assert_held(lock);
+	if (!*timeout || signal_pending(current)) {
+		spin_unlock(lock);
+		return *timeout ? MACHPORT_RCV_INTERRUPTED :
+				  MACHPORT_RCV_TIMED_OUT;
+	}
+	w->done = false;
+	list_add_tail(&w->link, waiters);
+	set_current_state(TASK_INTERRUPTIBLE);
+	spin_unlock(lock);
+	*timeout = schedule_timeout(*timeout);
+	/* Pairs with finish_waiter()'s release. */
+	if (!smp_load_acquire(&w->done)) {
+		/* Timeout, signal, or a waker that has not got here yet. */
+		spin_lock(lock);
+		if (!w->done)
+			list_del(&w->link);
+		spin_unlock(lock);
+	}
+	if (w->kmsg)
+		return MACHPORT_MSG_SUCCESS;
+	return w->status ?: -EAGAIN;
 }
 
 static void waiter_init(struct mp_waiter *w, u32 max_size)
 {
 	memset(w, 0, sizeof(*w));
+	w->task = current;
 	w->max_size = max_size;
-	init_waitqueue_func_entry(&w->wq, waiter_wake);
-	w->wq.private = current;
-	w->wq.flags |= WQ_FLAG_EXCLUSIVE;
-}
-
-/*
- * Sleep once on @wq, @lock (which guards it) dropped meanwhile.
- * Return: -EAGAIN to look again, or the mach_msg_return_t to stop with: a
- * message handed over (MACH_MSG_SUCCESS, in @w), the port or set gone,
- * the timeout spent, or a signal. *@timeout is what is left.
- */
-static int wait_once(wait_queue_head_t *wq, spinlock_t *lock,
-		     struct mp_waiter *w, long *timeout)
-{
-	lockdep_assert_held(lock);
-	if (!*timeout)
-		return MACHPORT_RCV_TIMED_OUT;
-	if (signal_pending(current))
-		return MACHPORT_RCV_INTERRUPTED;
-	__add_wait_queue_entry_tail(wq, &w->wq);
-	set_current_state(TASK_INTERRUPTIBLE);
-	spin_unlock(lock);
-	*timeout = schedule_timeout(*timeout);
-	spin_lock(lock);
-	if (!list_empty(&w->wq.entry))
-		list_del_init(&w->wq.entry);
-	if (w->kmsg)
-		return MACHPORT_MSG_SUCCESS;
-	return w->status ?: -EAGAIN;
 }
 
 static bool still_receiver(struct mp_port *port, struct mp_rcv_req *req)
@@ -319,19 +387,19 @@ int mp_mqueue_receive(struct mp_port *port, struct mp_rcv_req *req,
 
 	*kmsgp = NULL;
 	waiter_init(&w, req->max_size);
-	spin_lock(&port->lock);
 	for (;;) {
+		spin_lock(&port->lock);
 		ret = MACHPORT_RCV_PORT_CHANGED;
-		if (!still_receiver(port, req))
+		if (still_receiver(port, req))
+			ret = try_dequeue(port, req, kmsgp);
+		if (ret != -EAGAIN) {
+			spin_unlock(&port->lock);
 			break;
-		ret = try_dequeue(port, req, kmsgp);
-		if (ret != -EAGAIN)
-			break;
-		ret = wait_once(&port->rcv_wait, &port->lock, &w, &timeout);
+		}
+		ret = wait_once(&port->rcv_waiters, &port->lock, &w, &timeout);
 		if (ret != -EAGAIN)
 			break;
 	}
-	spin_unlock(&port->lock);
 	if (w.kmsg) {
 		*kmsgp = w.kmsg;
 		mp_port_put(w.from);	/* it is @port */
@@ -365,6 +433,23 @@ static int take_from_member(struct mp_pset *set, struct mp_port *port,
 	return ret;
 }
 
+/*
+ * The next member of @set with messages, with a reference, moved to the
+ * back of the ready list (round robin); NULL when none. @set->lock held.
+ */
+static struct mp_port *next_ready(struct mp_pset *set)
+{
+	struct mp_member *mb;
+
+	lockdep_assert_held(&set->lock);
+	mb = list_first_entry_or_null(&set->ready, struct mp_member, ready);
+	if (!mb)
+		return NULL;
+	list_move_tail(&mb->ready, &set->ready);
+	mp_port_get(mb->port);
+	return mb->port;
+}
+
 /**
  * mp_mqueue_receive_set() - take the next message from any member of a set
  * @set: a port set of @req->space
@@ -380,37 +465,32 @@ int mp_mqueue_receive_set(struct mp_pset *set, struct mp_rcv_req *req,
 			  struct mp_kmsg **kmsgp)
 {
 	long timeout = req->timeout;
-	struct mp_member *mb;
 	struct mp_port *port;
 	struct mp_waiter w;
 	int ret;
 
 	*kmsgp = NULL;
 	waiter_init(&w, req->max_size);
-	spin_lock(&set->lock);
 	for (;;) {
-		ret = MACHPORT_RCV_PORT_CHANGED;
-		if (!set->active)
+		spin_lock(&set->lock);
+		if (!set->active) {
+			spin_unlock(&set->lock);
+			ret = MACHPORT_RCV_PORT_CHANGED;
 			break;
-		mb = list_first_entry_or_null(&set->ready, struct mp_member,
-					      ready);
-		if (mb) {
-			list_move_tail(&mb->ready, &set->ready);
-			port = mb->port;
-			mp_port_get(port);
+		}
+		port = next_ready(set);
+		if (port) {
 			spin_unlock(&set->lock);
 			ret = take_from_member(set, port, req, kmsgp);
 			if (ret != -EAGAIN)
 				return ret;	/* the reference is req->from's */
 			mp_port_put(port);
-			spin_lock(&set->lock);
 			continue;
 		}
-		ret = wait_once(&set->rcv_wait, &set->lock, &w, &timeout);
+		ret = wait_once(&set->rcv_waiters, &set->lock, &w, &timeout);
 		if (ret != -EAGAIN)
 			break;
 	}
-	spin_unlock(&set->lock);
 	if (w.kmsg) {
 		*kmsgp = w.kmsg;
 		req->from = w.from;
@@ -425,17 +505,15 @@ int mp_mqueue_receive_set(struct mp_pset *set, struct mp_rcv_req *req,
  */
 void mp_mqueue_port_changed(struct mp_port *port)
 {
-	struct wake_key key = { .status = MACHPORT_RCV_PORT_CHANGED };
-
 	lockdep_assert_held(&port->lock);
-	__wake_up(&port->rcv_wait, TASK_INTERRUPTIBLE, 0, &key);
-	wake_up_interruptible_all(&port->snd_wait);
+	fail_waiters(&port->rcv_waiters, MACHPORT_RCV_PORT_CHANGED);
+	wake_senders(port, 0);
 }
 
 void mp_mqueue_set_qlimit(struct mp_port *port, u32 qlimit)
 {
 	spin_lock(&port->lock);
 	port->qlimit = qlimit;
-	wake_up_interruptible_all(&port->snd_wait);
+	wake_senders(port, 0);
 	spin_unlock(&port->lock);
 }

@@ -260,18 +260,36 @@ static int copyout_header(struct mp_space *space, struct mp_kmsg *kmsg,
 	return MACHPORT_MSG_SUCCESS;
 }
 
+/*
+ * The message and its trailer. A small message goes in one user access
+ * section: the sizes are the kmsg's inline buffer's and the trailer's on
+ * our stack, so the hardened-usercopy checks of copy_to_user() would only
+ * repeat what is known here. A large body is better copied by
+ * copy_to_user()'s string instructions.
+ */
 static int copyout_msg(struct mp_kmsg *kmsg, const struct machport_msg *a,
 		       u32 trailer_size, u64 context)
 {
 	struct machport_msg_trailer trailer;
 	void __user *ubuf = u64_to_user_ptr(a->rcv_msg);
+	const void *tp = &trailer;
 
-	mp_kmsg_fill_trailer(kmsg, context, &trailer);
-	trailer.size = trailer_size;
-	if (copy_to_user(ubuf, kmsg->data, kmsg->size) ||
-	    copy_to_user(ubuf + kmsg->size, &trailer, trailer_size))
+	mp_kmsg_fill_trailer(kmsg, context, &trailer, trailer_size);
+	if (kmsg->size > MP_KMSG_INLINE) {
+		if (copy_to_user(ubuf, kmsg->data, kmsg->size) ||
+		    copy_to_user(ubuf + kmsg->size, tp, trailer_size))
+			return MACHPORT_RCV_INVALID_DATA;
+		return MACHPORT_MSG_SUCCESS;
+	}
+	if (!user_write_access_begin(ubuf, kmsg->size + trailer_size))
 		return MACHPORT_RCV_INVALID_DATA;
+	unsafe_copy_to_user(ubuf, kmsg->data, kmsg->size, fault);
+	unsafe_copy_to_user(ubuf + kmsg->size, tp, trailer_size, fault);
+	user_write_access_end();
 	return MACHPORT_MSG_SUCCESS;
+fault:
+	user_write_access_end();
+	return MACHPORT_RCV_INVALID_DATA;
 }
 
 static int too_large(struct mp_kmsg *kmsg, const struct machport_msg *a,

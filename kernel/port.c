@@ -32,8 +32,7 @@ struct mp_port *mp_port_create(struct mp_space *receiver, u32 name)
 	INIT_LIST_HEAD(&port->messages);
 	INIT_LIST_HEAD(&port->memberships);
 	INIT_LIST_HEAD(&port->dnrequests);
-	init_waitqueue_head(&port->rcv_wait);
-	init_waitqueue_head(&port->snd_wait);
+	INIT_LIST_HEAD(&port->rcv_waiters);
 	port->id = atomic64_inc_return(&next_port_id);
 	atomic_long_inc(&mp_stats.ports);
 	trace_machport_port_create(port->id);

@@ -47,11 +47,13 @@ struct mp_space;
  *	spaces hold for this port.
  * @messages: queued messages (struct mp_kmsg), oldest first.
  * @msgcount: number of messages on @messages.
- * @rcv_wait: receivers blocked in mach_msg on this port (struct
- *	mp_waiter, exclusive waits). A sender with a waiting receiver hands
- *	the message to it directly instead of queueing it. Its own lock nests
- *	inside @lock.
- * @snd_wait: senders blocked because the queue is full.
+ * @snd_waiters: senders blocked because the queue is full. They sleep
+ *	on the hashed wait queue of the port's address (__var_waitqueue()),
+ *	so that an idle port does not carry a wait queue of its own.
+ * @rcv_waiters: receivers blocked in mach_msg on this port (struct
+ *	mp_waiter, in the order they came). A sender with a waiting
+ *	receiver hands the message to it directly instead of queueing it,
+ *	and wakes it after dropping @lock.
  * @poll: pollers (MACHPORT_IOC_PORT_POLLFD), allocated with the first
  *	poll descriptor and freed with the port; set once, under @lock.
  */
@@ -62,14 +64,16 @@ struct mp_port {
 	u8 kobject;
 	bool guarded;
 	bool strict_guard;
-	bool immovable;
-	struct mp_space *receiver;
 	u32 rcv_name;
+	struct mp_space *receiver;
 	u32 srights;
 	u32 sorights;
 	u32 mscount;
 	u32 seqno;
 	u32 qlimit;
+	u32 msgcount;
+	u32 snd_waiters;
+	bool immovable;
 	union {
 		u64 context;
 		void *kobj;
@@ -81,9 +85,7 @@ struct mp_port {
 	struct mp_port *pdrequest;
 	struct list_head dnrequests;
 	struct list_head messages;
-	u32 msgcount;
-	wait_queue_head_t rcv_wait;
-	wait_queue_head_t snd_wait;
+	struct list_head rcv_waiters;
 	struct mp_pollwq *poll;
 };
 

@@ -28,7 +28,7 @@ struct mp_pset *mp_pset_create(void)
 	set->active = true;
 	INIT_LIST_HEAD(&set->members);
 	INIT_LIST_HEAD(&set->ready);
-	init_waitqueue_head(&set->rcv_wait);
+	INIT_LIST_HEAD(&set->rcv_waiters);
 	init_waitqueue_head(&set->poll_wait);
 	return set;
 }

@@ -15,13 +15,13 @@ struct mp_space;
 /**
  * struct mp_pset - a port set: receive from any of its member ports.
  * @ref: lifetime (the space entry, blocked receivers, memberships).
- * @lock: protects @active, @members and @ready, and list changes on
- *	@rcv_wait. Nests inside the member ports' locks.
+ * @lock: protects @active, @members, @ready and @rcv_waiters. Nests
+ *	inside the member ports' locks.
  * @active: false once the set was destroyed.
  * @members: struct mp_member.in_set of every member.
  * @ready: struct mp_member.ready of the members that hold messages, in
  *	the order they will be served (round robin).
- * @rcv_wait: receivers blocked on the set (exclusive, handoff as ports).
+ * @rcv_waiters: receivers blocked on the set (handoff as for ports).
  * @poll_wait: pollers (MACHPORT_IOC_PORT_POLLFD), woken under @lock.
  */
 struct mp_pset {
@@ -31,7 +31,7 @@ struct mp_pset {
 	bool active;
 	struct list_head members;
 	struct list_head ready;
-	wait_queue_head_t rcv_wait;
+	struct list_head rcv_waiters;
 	wait_queue_head_t poll_wait;
 };
 
