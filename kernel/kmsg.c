@@ -19,6 +19,7 @@
 #include "right.h"
 
 static struct kmem_cache *kmsg_cache;
+static struct kmem_cache *body_cache;
 
 /*
  * One spare kmsg per CPU keeps the allocator off the small-message path:
@@ -42,7 +43,11 @@ static void kmsg_put(struct mp_kmsg *kmsg)
 		kmem_cache_free(kmsg_cache, kmsg);
 }
 
-/* Small messages come whole from one slab object; larger ones add a body. */
+/*
+ * Small messages come whole from one slab object; larger ones add a body:
+ * up to MP_KMSG_BODY (a 4 KiB payload and its header) from a cache of
+ * their own, beyond that from kvmalloc().
+ */
 struct mp_kmsg *mp_kmsg_alloc(u32 size)
 {
 	struct mp_kmsg *kmsg;
@@ -56,7 +61,11 @@ struct mp_kmsg *mp_kmsg_alloc(u32 size)
 		kmsg->data = kmsg->inline_data;
 		return kmsg;
 	}
-	kmsg->data = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+	kmsg->body_cached = size <= MP_KMSG_BODY;
+	if (kmsg->body_cached)
+		kmsg->data = kmem_cache_alloc(body_cache, GFP_KERNEL_ACCOUNT);
+	else
+		kmsg->data = kvmalloc(size, GFP_KERNEL_ACCOUNT);
 	if (!kmsg->data) {
 		kmsg_put(kmsg);
 		return NULL;
@@ -69,7 +78,9 @@ void mp_kmsg_free(struct mp_kmsg *kmsg)
 {
 	if (kmsg->desc)
 		mp_desc_free(kmsg);
-	if (kmsg->data != kmsg->inline_data)
+	if (kmsg->body_cached)
+		kmem_cache_free(body_cache, kmsg->data);
+	else if (kmsg->data != kmsg->inline_data)
 		kvfree(kmsg->data);
 	put_pid(kmsg->sender);
 	kmsg_put(kmsg);
@@ -182,6 +193,11 @@ static void kmsg_ctor(void *obj)
 	INIT_LIST_HEAD(&kmsg->link);
 }
 
+/* The same for bodies: nothing in them is read before it is written. */
+static void body_ctor(void *obj)
+{
+}
+
 int mp_kmsg_cache_init(void)
 {
 	/* Only the inline message bytes are ever copied to or from user. */
@@ -190,7 +206,16 @@ int mp_kmsg_cache_init(void)
 						0, SLAB_ACCOUNT,
 						offsetof(struct mp_kmsg, inline_data),
 						MP_KMSG_INLINE, kmsg_ctor);
-	return kmsg_cache ? 0 : -ENOMEM;
+	if (!kmsg_cache)
+		return -ENOMEM;
+	body_cache = kmem_cache_create_usercopy("mp_kmsg_body", MP_KMSG_BODY,
+						0, SLAB_ACCOUNT, 0,
+						MP_KMSG_BODY, body_ctor);
+	if (!body_cache) {
+		kmem_cache_destroy(kmsg_cache);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void mp_kmsg_cache_exit(void)
@@ -205,4 +230,5 @@ void mp_kmsg_cache_exit(void)
 		per_cpu(spare_kmsg, cpu) = NULL;
 	}
 	kmem_cache_destroy(kmsg_cache);
+	kmem_cache_destroy(body_cache);
 }

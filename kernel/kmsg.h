@@ -12,6 +12,8 @@ struct pid;
 
 /* Messages up to this size (header included) live inside the kmsg. */
 #define MP_KMSG_INLINE	256
+/* Larger ones up to this size have a body from a cache of their own. */
+#define MP_KMSG_BODY	(4096 + 512)
 
 /**
  * struct mp_kmsg - a message in the kernel, between send and receive.
@@ -30,7 +32,9 @@ struct pid;
  * @euid/@egid/@uid/@gid: the sender's credentials at send time.
  * @pidversion: distinguishes a reused pid (the sender's start time).
  * @desc: descriptors of a complex message, @ndesc of them.
- * @data: the message bytes as sent: @inline_data or a kvmalloc'd buffer.
+ * @body_cached: @data comes from the body cache (MP_KMSG_BODY).
+ * @data: the message bytes as sent: @inline_data, a body from the body
+ *	cache, or a kvmalloc'd buffer.
  */
 struct mp_kmsg {
 	struct list_head link;
@@ -42,6 +46,7 @@ struct mp_kmsg {
 	u8 reply_msgt;
 	bool reply_dead;
 	bool kernel;
+	bool body_cached;
 	struct pid *sender;
 	kuid_t euid, uid;
 	kgid_t egid, gid;

@@ -160,6 +160,33 @@ static int copyin_body(struct mp_space *space, struct mp_kmsg *kmsg)
 	return MACHPORT_MSG_SUCCESS;
 }
 
+/*
+ * The message bytes. A small one (a multiple of 4 bytes, at most
+ * MP_KMSG_INLINE) goes into the kmsg's inline buffer in one user access
+ * section, 8 bytes at a time: the bounds are the kmsg's own, so the
+ * hardened-usercopy checks of copy_from_user() would only repeat them.
+ */
+static int copyin_msg(struct mp_kmsg *kmsg, const void __user *src)
+{
+	const u64 __user *s = src;
+	u64 *d = kmsg->data;
+	u32 left = kmsg->size;
+
+	if (kmsg->size > MP_KMSG_INLINE)
+		return copy_from_user(kmsg->data, src, kmsg->size) ? -EFAULT : 0;
+	if (!user_read_access_begin(src, kmsg->size))
+		return -EFAULT;
+	for (; left >= 8; left -= 8)
+		unsafe_get_user(*d++, s++, fault);
+	if (left)
+		unsafe_get_user(*(u32 *)d, (const u32 __user *)s, fault);
+	user_read_access_end();
+	return 0;
+fault:
+	user_read_access_end();
+	return -EFAULT;
+}
+
 static int msg_send(struct mp_space *space, const struct machport_msg *a)
 {
 	struct mp_header_rights h;
@@ -173,8 +200,7 @@ static int msg_send(struct mp_space *space, const struct machport_msg *a)
 	kmsg = mp_kmsg_alloc(a->send_size);
 	if (!kmsg)
 		return MACHPORT_SEND_NO_BUFFER;
-	if (copy_from_user(kmsg->data, u64_to_user_ptr(a->send_msg),
-			   a->send_size)) {
+	if (copyin_msg(kmsg, u64_to_user_ptr(a->send_msg))) {
 		mp_kmsg_free(kmsg);
 		return MACHPORT_SEND_INVALID_DATA;
 	}
