@@ -132,7 +132,8 @@
 	X(CLOSE_FD,	"close_fd",		1)	\
 	X(SIGNAL,	"signal",		6)	\
 	X(REAP,		"reap",			4)	\
-	X(SCENARIO,	"scenario",		14)
+	X(SCENARIO,	"scenario",		14)	\
+	X(SECOND_SPACE,	"second_space",		2)
 
 enum op {
 #define X(e, n, w) OP_##e,
@@ -163,7 +164,8 @@ static const unsigned int op_weights[NOPS] = {
 	X(NEWNS,	"new_ns")	/* a fresh IPC namespace per run */ \
 	X(OWN_RECEIVE,	"own_receive")	/* a receive right sent to its own port */ \
 	X(GUARD,	"guard")	/* guarded receive rights */	\
-	X(INSERT_SO,	"insert_send_once") /* insert_right on a send-once name */
+	X(INSERT_SO,	"insert_send_once") /* insert_right on a send-once name */ \
+	X(INTROSPECT,	"introspect")	/* lsmp dumps the spaces meanwhile */
 
 enum feat {
 #define X(e, n) F_##e,
@@ -193,6 +195,7 @@ struct cfg {
 	uint64_t deadline;	/* CLOCK_MONOTONIC ns; 0: none */
 	int leader_fd;		/* the leader's space, for INHERIT */
 	bool newns;		/* this run is in a new IPC namespace */
+	char lsmp[512];		/* lsmp next to us, or "" */
 	const char *argv0;
 };
 
@@ -222,7 +225,7 @@ struct slot {
 
 struct shared {
 	_Atomic uint64_t iterations, ioctls, procs, kills, forks;
-	_Atomic uint64_t sent, received, verified;
+	_Atomic uint64_t sent, received, verified, dumps;
 	_Atomic uint64_t op_calls[NOPS], op_success[NOPS];
 	_Atomic uint64_t cov[16];	/* deep states reached, see cov_names */
 	_Atomic int stop;
@@ -519,7 +522,8 @@ struct th;
 struct proc {
 	int index;		/* worker number */
 	int gen;		/* respawn generation */
-	bool is_child;		/* a forked child of a worker */
+	bool is_child;		/* a forked child, or a second space */
+	bool noblock;		/* no waits that only a signal ends */
 	_Atomic int fd;		/* our own /dev/mach descriptor */
 	pthread_mutex_t mu;	/* the fields below */
 	struct model m;
@@ -537,6 +541,7 @@ struct proc {
 	uint8_t *big;		/* BIG_SIZE of pattern, read-only */
 	uint8_t *none;		/* PROT_NONE pages */
 	uint8_t *hole;		/* an address where nothing is ever mapped */
+	uint8_t *unmapped;	/* a range we unmapped (maybe mapped again since) */
 };
 
 /* What an ioctl's argument pointer is (arg_ptr). */
@@ -1017,6 +1022,16 @@ static uint32_t ool_size(struct th *t, bool *big_used)
 }
 
 /*
+ * The range we unmapped, except in a deterministic run: whether something
+ * was mapped there since depends on the kernel's address-space layout
+ * (on 6.12 it varies from run to run), and so would the answers.
+ */
+static uint8_t *unmapped(struct th *t)
+{
+	return C.det ? t->p->hole : t->p->unmapped;
+}
+
+/*
  * Where OOL bytes come from. *voff gets the pattern offset when the
  * receiver can check the bytes (else ~0).
  */
@@ -1065,7 +1080,7 @@ static uint64_t ool_source(struct th *t, uint32_t size, struct built *b,
 	if (r < 82)
 		return (uintptr_t)t->p->none;
 	if (r < 85)
-		return (uintptr_t)t->p->hole;
+		return (uintptr_t)(rn(&t->r, 2) ? t->p->hole : unmapped(t));
 	if (r < 89)	/* runs into the PROT_NONE page */
 		return (uintptr_t)(t->edge + EDGE_RW -
 				   (size > 1 ? rn(&t->r, size < EDGE_RW ? size : EDGE_RW) : 0));
@@ -1083,9 +1098,10 @@ static uint64_t ool_names(struct th *t, uint32_t count, uint32_t disp,
 	uint32_t start, i, r = rn(&t->r, 100);
 
 	if (count > NAMES_MAX || (feat(F_BAD_PTR) && r >= 90)) {
-		switch (rn(&t->r, 4)) {
+		switch (rn(&t->r, 5)) {
 		case 0: return 0;
 		case 1: return (uintptr_t)t->p->hole;
+		case 4: return (uintptr_t)unmapped(t);
 		case 2: return (uintptr_t)t->ro;	/* junk names, readable */
 		default: return (uintptr_t)(t->edge + EDGE_RW - 4 * rn(&t->r, 4));
 		}
@@ -1621,7 +1637,7 @@ static uint32_t send_options(struct th *t, bool *blocking)
 	};
 	uint32_t o = MACHPORT_SEND_MSG;
 
-	*blocking = feat(F_BLOCKING) && pct(&t->r, 5);
+	*blocking = feat(F_BLOCKING) && !t->p->noblock && pct(&t->r, 5);
 	if (!*blocking)
 		o |= MACHPORT_SEND_TIMEOUT;
 	if (pct(&t->r, 8))
@@ -1640,7 +1656,7 @@ static uint32_t rcv_options(struct th *t, bool *blocking)
 	};
 	uint32_t o = MACHPORT_RCV_MSG;
 
-	*blocking = feat(F_BLOCKING) && pct(&t->r, 5);
+	*blocking = feat(F_BLOCKING) && !t->p->noblock && pct(&t->r, 5);
 	if (!*blocking)
 		o |= MACHPORT_RCV_TIMEOUT;
 	if (pct(&t->r, 30))
@@ -2843,6 +2859,7 @@ static void child_main(struct th *pt, int mode, int ready_fd, int seq,
 	p->big = parent->big;
 	p->none = parent->none;
 	p->hole = parent->hole;
+	p->unmapped = parent->unmapped;
 	atomic_store(&p->fd, pfd);
 
 	memset(&ty, 0, sizeof(ty));
@@ -3489,6 +3506,52 @@ static void op_scenario(struct th *t)
 	model_add(t, s, T_PSET);
 }
 
+
+/*
+ * A second space in the same process: a few operations on it, rights
+ * passed both ways through the name service, then it closes with
+ * whatever it holds.
+ */
+static void op_second_space(struct th *t)
+{
+	struct proc *p2;
+	struct th t2;
+	int fd, i;
+
+	p2 = proc_new(t->p->index, t->p->gen, true);
+	if (!p2)
+		return;
+	fd = open("/dev/" MACHPORT_DEVICE_NAME, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		free(p2);
+		return;
+	}
+	p2->noblock = true;
+	p2->big = t->p->big;
+	p2->none = t->p->none;
+	p2->hole = t->p->hole;
+	p2->unmapped = t->p->unmapped;
+	atomic_store(&p2->fd, fd);
+	t2 = *t;		/* same thread: the buffers can be shared */
+	t2.p = p2;
+	t2.slot = NULL;
+	t2.reply = 0;
+	/* Meet the first space: check in there, look up here, and back. */
+	for (i = 0; i < 2; i++)
+		bs_request(&t2, MACHPORT_BOOTSTRAP_MSG_CHECK_IN,
+			   2 * C.procs + rn(&t->r, POOL - 1 - 2 * C.procs), 0, 0, false);
+	fuzz_loop(&t2, 1 + rn(&t->r, 30));
+	t->r = t2.r;	/* keep the stream moving */
+	t->hash ^= t2.hash;
+	if (pct(&t->r, 50))
+		op_bootstrap(t);	/* perhaps a name the second space holds */
+	for (i = 0; i < p2->npollfds; i++)
+		close(p2->pollfds[i]);
+	close(fd);
+	pthread_mutex_destroy(&p2->mu);
+	free(p2);
+}
+
 /* ---- The loop -------------------------------------------------------------- */
 
 static bool low_memory(void)
@@ -3530,7 +3593,8 @@ static int pick_op(struct th *t)
 		total += w[i];
 	}
 	if (child)
-		w[OP_FORK] = w[OP_CLOSE_FD] = w[OP_SIGNAL] = w[OP_REAP] = 0;
+		w[OP_FORK] = w[OP_CLOSE_FD] = w[OP_SIGNAL] = w[OP_REAP] =
+			w[OP_SECOND_SPACE] = 0;
 	if (C.det)
 		w[OP_SIGNAL] = w[OP_REAP] = 0;
 	/* Keep the space from growing without bound. */
@@ -3592,6 +3656,7 @@ static void run_op(struct th *t, int op)
 	case OP_SIGNAL: op_signal(t); break;
 	case OP_REAP: reap_kids(t, false); break;
 	case OP_SCENARIO: op_scenario(t); break;
+	case OP_SECOND_SPACE: op_second_space(t); break;
 	}
 }
 
@@ -3651,8 +3716,14 @@ static struct proc *proc_new(int index, int gen, bool is_child)
 	p->none = map(4 * PAGE, PROT_NONE);
 	/* Below mmap_min_addr: never mapped, unlike a range we unmap. */
 	p->hole = (uint8_t *)(uintptr_t)(2 * PAGE);
-	if (!p->big || !p->none)
+	/*
+	 * And a range we unmap: the kernel may map something there later
+	 * (an OOL region it gives us), so it is only ever read from.
+	 */
+	p->unmapped = map(16 * PAGE, PROT_READ | PROT_WRITE);
+	if (!p->big || !p->none || !p->unmapped)
 		return NULL;
+	munmap(p->unmapped, 16 * PAGE);
 	pat_fill(p->big, 0, BIG_SIZE);
 	mprotect(p->big, BIG_SIZE, PROT_READ);
 	return p;
@@ -3898,11 +3969,44 @@ static void kill_children_of(pid_t parent)
 	}
 }
 
+/*
+ * lsmp reads every space through the generic netlink family while the
+ * workers change them: dumps race with everything else.
+ */
+static pid_t start_lsmp(struct rng *r, const pid_t *workers)
+{
+	char pidbuf[16];
+	pid_t pid;
+	int fd;
+
+	pid = fork();
+	if (pid)
+		return pid < 0 ? 0 : pid;
+	fd = open("/dev/null", O_WRONLY);
+	if (fd >= 0) {
+		dup2(fd, 1);
+		dup2(fd, 2);
+	}
+	switch (rn(r, 4)) {
+	case 0:
+		execl(C.lsmp, "lsmp", "--stats", (char *)NULL);
+		break;
+	case 1:
+		snprintf(pidbuf, sizeof(pidbuf), "%d", workers[rn(r, C.procs)]);
+		execl(C.lsmp, "lsmp", "--json", "-p", pidbuf, (char *)NULL);
+		break;
+	default:
+		execl(C.lsmp, "lsmp", rn(r, 2) ? "--json" : "-a", "-a", (char *)NULL);
+	}
+	_exit(127);
+}
+
 static void leader_main(void)
 {
 	pid_t w[MAX_PROCS] = { 0 };
 	int gen[MAX_PROCS] = { 0 };
-	uint64_t next_kill = 0;
+	uint64_t next_kill = 0, next_dump = 0;
+	pid_t dumper = 0;
 	int alive = 0, i, st;
 	struct rng r;
 	pid_t pid;
@@ -3921,6 +4025,14 @@ static void leader_main(void)
 	}
 	while (alive > 0) {
 		pid = waitpid(-1, &st, WNOHANG);
+		if (pid > 0 && pid == dumper) {
+			/* Its exit status is lsmp's business; a crash is ours. */
+			if (WIFSIGNALED(st))
+				failf("lsmp killed by signal %d while the run went on",
+				      WTERMSIG(st));
+			dumper = 0;
+			continue;
+		}
 		if (pid > 0) {
 			for (i = 0; i < C.procs && w[i] != pid; i++)
 				;
@@ -3949,6 +4061,13 @@ static void leader_main(void)
 		if (pid < 0 && errno != EINTR)
 			break;
 		sleep_ms(5);
+		if (!C.det && C.lsmp[0] && feat(F_INTROSPECT) && !dumper &&
+		    now_ns() >= next_dump) {
+			next_dump = now_ns() + (100 + rn(&r, 500)) * 1000000ULL;
+			dumper = start_lsmp(&r, w);
+			if (dumper)
+				atomic_fetch_add(&sh->dumps, 1);
+		}
 		/* Now and then a worker dies mid-call, killed. */
 		if (!C.det && C.procs > 1 && !C.iterations && feat(F_KILL) &&
 		    now_ns() >= next_kill) {
@@ -3965,7 +4084,8 @@ static void leader_main(void)
 	}
 	kill_children_of(getpid());
 	while ((pid = waitpid(-1, &st, 0)) > 0)
-		check_status(pid, st, "orphaned child");
+		if (pid != dumper)
+			check_status(pid, st, "orphaned child");
 	_exit(0);
 }
 
@@ -4250,9 +4370,8 @@ static void report(struct result *res, const char *what)
 		printf("\n");
 	} else {
 		failures++;
-		printf("not ok %d %sseed=%" PRIu64 " procs=%d threads=%d # %s\n",
-		       case_no, what, C.seed, C.procs, C.threads, res->why);
-		printf("# replay: %s\n", replay);
+		printf("not ok %d %sseed=%" PRIu64 " procs=%d threads=%d replay: %s # %s\n",
+		       case_no, what, C.seed, C.procs, C.threads, replay, res->why);
 	}
 	if (C.verbose) {
 		int i;
@@ -4265,9 +4384,11 @@ static void report(struct result *res, const char *what)
 		for (i = 0; i < 16; i++)
 			printf("#   %-44s %8" PRIu64 "\n", cov_names[i],
 			       (uint64_t)atomic_load(&sh->cov[i]));
-		printf("#   messages checked %" PRIu64 ", forks %" PRIu64 ", kills %" PRIu64 "\n",
+		printf("#   messages checked %" PRIu64 ", forks %" PRIu64 ", kills %" PRIu64
+		       ", lsmp dumps %" PRIu64 "\n",
 		       (uint64_t)atomic_load(&sh->verified),
-		       (uint64_t)atomic_load(&sh->forks), res->kills);
+		       (uint64_t)atomic_load(&sh->forks), res->kills,
+		       (uint64_t)atomic_load(&sh->dumps));
 	}
 	fflush(stdout);
 }
@@ -4338,6 +4459,22 @@ int main(int argc, char **argv)
 
 	C.argv0 = argv[0];
 	C.hang = 60;
+	{
+		char exe[400];
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		char *slash;
+
+		if (n > 0) {
+			exe[n] = 0;
+			slash = strrchr(exe, '/');
+			if (slash) {
+				*slash = 0;
+				snprintf(C.lsmp, sizeof(C.lsmp), "%s/lsmp", exe);
+				if (access(C.lsmp, X_OK))
+					C.lsmp[0] = 0;
+			}
+		}
+	}
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
