@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mach_port_get_attributes() and mach_port_set_attributes(): queue limits
- * and the receive status of a port.
+ * and the receive status of a port; mach_port_peek().
  */
 #include "attr.h"
+#include "kmsg.h"
 #include "machport.h"
 #include "mqueue.h"
 #include "port.h"
@@ -240,4 +241,34 @@ int mp_attr_ctl(struct mp_space *space, struct machport_port_ctl *a)
 			return kr;
 	}
 	return mp_right_mod_refs(space, a->name, MACHPORT_RIGHT_RECEIVE, -1);
+}
+
+/*
+ * mach_port_peek(): XNU's checks in XNU's order (the trailer asked for,
+ * then the name), then the queue.
+ */
+int mp_attr_peek(struct mp_space *space, struct machport_port_peek *a,
+		 struct machport_msg_trailer *trailer)
+{
+	struct mp_port *port;
+	u32 size;
+	int kr;
+
+	lockdep_assert_held(&space->lock);
+	size = mp_kmsg_trailer_size(a->trailer_type);
+	if (MACHPORT_RCV_TRAILER_TYPE(a->trailer_type) !=
+	    MACHPORT_TRAILER_FORMAT_0 ||
+	    MACHPORT_RCV_TRAILER_ELEMENTS(a->trailer_type) >
+	    MACHPORT_RCV_TRAILER_AUDIT || size > a->trailer_size)
+		return MACHPORT_KERN_INVALID_VALUE;
+	a->trailer_size = size;
+	if (a->name == MACHPORT_NAME_NULL || a->name == MACHPORT_NAME_DEAD)
+		return MACHPORT_KERN_INVALID_RIGHT;
+	kr = receive_port(space, a->name, &port);
+	if (kr)
+		return kr;
+	if (!mp_mqueue_peek(port, &a->seqno, &a->size, &a->id, trailer, size))
+		kr = MACHPORT_KERN_FAILURE;
+	mp_port_put(port);
+	return kr;
 }

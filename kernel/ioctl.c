@@ -35,7 +35,8 @@ static long ioc_features(void __user *uarg)
 	f.features = MACHPORT_FEAT_PORTS | MACHPORT_FEAT_MSG |
 		     MACHPORT_FEAT_COMPLEX | MACHPORT_FEAT_SPECIAL |
 		     MACHPORT_FEAT_PSET | MACHPORT_FEAT_NOTIFY |
-		     MACHPORT_FEAT_BOOTSTRAP | MACHPORT_FEAT_POLLFD;
+		     MACHPORT_FEAT_BOOTSTRAP | MACHPORT_FEAT_POLLFD |
+		     MACHPORT_FEAT_PEEK;
 	f.max_ool_size = mp_max_ool_size;
 	f.max_ool_ports = mp_max_ool_ports;
 	f.max_names = mp_max_names;
@@ -381,6 +382,25 @@ static long ioc_port_ctl(struct mp_space *space, void __user *uarg)
 	return kr;
 }
 
+static long ioc_peek(struct mp_space *space, void __user *uarg)
+{
+	struct machport_msg_trailer trailer;
+	struct machport_port_peek a;
+	long kr;
+
+	if (copy_from_user(&a, uarg, sizeof(a)))
+		return -EFAULT;
+	if (a.reserved)
+		return -EINVAL;
+	kr = WITH_SPACE(space, mp_attr_peek(space, &a, &trailer));
+	if (kr != MACHPORT_KERN_SUCCESS)
+		return kr;
+	if (copy_to_user(u64_to_user_ptr(a.trailer), &trailer, a.trailer_size) ||
+	    copy_to_user(uarg, &a, sizeof(a)))
+		return -EFAULT;
+	return kr;
+}
+
 static long space_ioctl(struct mp_space *space, unsigned int cmd,
 			void __user *uarg)
 {
@@ -422,6 +442,8 @@ static long space_ioctl(struct mp_space *space, unsigned int cmd,
 		return ioc_port_ctl(space, uarg);
 	case MACHPORT_IOC_PORT_POLLFD:
 		return ioc_pollfd(space, uarg);
+	case MACHPORT_IOC_PORT_PEEK:
+		return ioc_peek(space, uarg);
 	}
 	return -ENOIOCTLCMD;
 }

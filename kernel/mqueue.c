@@ -517,3 +517,44 @@ void mp_mqueue_set_qlimit(struct mp_port *port, u32 qlimit)
 	wake_senders(port, 0);
 	spin_unlock(&port->lock);
 }
+
+/**
+ * mp_mqueue_peek() - look at a queued message without taking it
+ * @port: the port
+ * @seqno: in, the sequence number of the message (0: the first); out,
+ *	the first message's when 0 was asked for
+ * @size: out, its msgh_size
+ * @id: out, its msgh_id
+ * @trailer: out, its trailer of @trailer_size bytes (as a receive would
+ *	give it, without the context)
+ * @trailer_size: from mp_kmsg_trailer_size()
+ *
+ * Queued messages have no sequence number yet: the one at position i of
+ * the queue gets port->seqno + i when it is received.
+ * Return: whether there is such a message.
+ */
+bool mp_mqueue_peek(struct mp_port *port, u32 *seqno, u32 *size, s32 *id,
+		    struct machport_msg_trailer *trailer, u32 trailer_size)
+{
+	struct mp_kmsg *kmsg, *found = NULL;
+	u32 first, n = 0;
+
+	spin_lock(&port->lock);
+	first = port->seqno;
+	if (!*seqno)
+		*seqno = first;
+	list_for_each_entry(kmsg, &port->messages, link) {
+		if (first + n++ == *seqno) {
+			found = kmsg;
+			break;
+		}
+	}
+	if (found) {
+		*size = found->size;
+		*id = ((struct machport_msg_header *)found->data)->id;
+		mp_kmsg_fill_trailer(found, 0, trailer, trailer_size);
+		trailer->seqno = *seqno;
+	}
+	spin_unlock(&port->lock);
+	return found;
+}

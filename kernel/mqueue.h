@@ -5,6 +5,7 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
+struct machport_msg_trailer;
 struct mp_kmsg;
 struct mp_member;
 struct mp_port;
@@ -33,5 +34,7 @@ void mp_mqueue_port_changed(struct mp_port *port);
 void mp_mqueue_set_ready(struct mp_pset *set, struct mp_member *mb);
 void mp_mqueue_set_changed(struct mp_pset *set);
 void mp_mqueue_set_qlimit(struct mp_port *port, u32 qlimit);
+bool mp_mqueue_peek(struct mp_port *port, u32 *seqno, u32 *size, s32 *id,
+		    struct machport_msg_trailer *trailer, u32 trailer_size);
 
 #endif /* MACHPORT_MQUEUE_H */

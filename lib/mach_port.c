@@ -380,6 +380,46 @@ kern_return_t mach_port_set_seqno(ipc_space_t task, mach_port_name_t name,
 	return port_ctl(MACHPORT_CTL_SET_SEQNO, name, &v, 0, 0);
 }
 
+kern_return_t mach_port_peek(ipc_space_t task, mach_port_name_t name,
+			     mach_msg_trailer_type_t trailer_type,
+			     mach_port_seqno_t *request_seqnop,
+			     mach_msg_size_t *msg_sizep,
+			     mach_msg_id_t *msg_idp,
+			     mach_msg_trailer_info_t trailer_infop,
+			     mach_msg_type_number_t *trailer_infopCnt)
+{
+	struct machport_port_peek a = {
+		.name = name,
+		.trailer_type = trailer_type,
+		.seqno = *request_seqnop,
+		/* MIG's bound for mach_msg_trailer_info_t: 68 bytes. */
+		.trailer_size = *trailer_infopCnt < sizeof(mach_msg_max_trailer_t) ?
+				*trailer_infopCnt : sizeof(mach_msg_max_trailer_t),
+		.trailer = (uintptr_t)trailer_infop,
+	};
+	kern_return_t kr;
+
+	CHECK_TASK(task);
+	kr = mp_ioctl(MACHPORT_IOC_PORT_PEEK, &a, KERN_INVALID_ADDRESS);
+	if (kr == KERN_SUCCESS) {
+		*request_seqnop = a.seqno;
+		*msg_sizep = a.size;
+		*msg_idp = a.id;
+		*trailer_infopCnt = a.trailer_size;
+	}
+	return kr;
+}
+
+/* The kernel of macOS no longer serves it: MIG answers an unknown id. */
+kern_return_t mach_port_rename(ipc_space_t task, mach_port_name_t old_name,
+			       mach_port_name_t new_name)
+{
+	(void)task;
+	(void)old_name;
+	(void)new_name;
+	return MIG_BAD_ID;
+}
+
 kern_return_t mach_port_get_context(ipc_space_read_t task,
 				    mach_port_name_t name,
 				    mach_port_context_t *context)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Port attributes and controls: receive status, mscount, seqno, context,
- * guards, mach_port_construct / mach_port_destruct.
+ * guards, mach_port_construct / mach_port_destruct, mach_port_peek.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <mach/mach.h>
 #include <mach/notify.h>
@@ -69,6 +71,119 @@ TEST(mscount_seqno_context)
 	KR_EQ(KERN_INVALID_RIGHT, mach_port_set_context(SELF, MACH_PORT_NULL, 1));
 	KR_EQ(KERN_INVALID_NAME, mach_port_set_mscount(SELF, 0x777703, 1));
 	KR_EQ(KERN_INVALID_RIGHT, mach_port_get_context(SELF, SELF, &ctx));
+	mach_port_destroy(SELF, p);
+}
+
+static void send_id(mach_port_t p, mach_msg_id_t id, mach_msg_size_t size)
+{
+	struct { mach_msg_header_t h; char body[64]; } m;
+
+	memset(&m, 0, sizeof(m));
+	m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0);
+	m.h.msgh_remote_port = p;
+	m.h.msgh_id = id;
+	if (mach_msg(&m.h, MACH_SEND_MSG, size, 0, 0, 0, 0) != MACH_MSG_SUCCESS)
+		abort();
+}
+
+/* mach_port_peek: XNU's answers, the messages left where they were. */
+TEST(peek)
+{
+	mach_port_t p = new_port(), set;
+	mach_port_seqno_t seq = 0;
+	mach_msg_size_t size = 0;
+	mach_msg_id_t id = 0;
+	mach_msg_audit_trailer_t t;
+	mach_msg_type_number_t n = sizeof(t);
+	struct { mach_msg_header_t h; char rest[64 + sizeof(mach_msg_seqno_trailer_t)]; } r;
+	mach_msg_trailer_type_t audit = MACH_RCV_TRAILER_TYPE(MACH_MSG_TRAILER_FORMAT_0) |
+		MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_AUDIT);
+
+	/* Nothing queued: KERN_FAILURE. */
+	KR_EQ(KERN_FAILURE, mach_port_peek(SELF, p, audit, &seq, &size, &id, (mach_msg_trailer_info_t)&t, &n));
+	KR_EQ(KERN_SUCCESS, mach_port_set_seqno(SELF, p, 10));
+	send_id(p, 500, sizeof(mach_msg_header_t));
+	send_id(p, 501, sizeof(mach_msg_header_t) + 16);
+	send_id(p, 502, sizeof(mach_msg_header_t) + 64);
+
+	/* 0: the first message, with its sequence number and audit trailer. */
+	memset(&t, 0xff, sizeof(t));
+	KR_EQ(KERN_SUCCESS, mach_port_peek(SELF, p, audit, &seq, &size, &id, (mach_msg_trailer_info_t)&t, &n));
+	EXPECT_EQ(10u, seq);
+	EXPECT_EQ(500, id);
+	EXPECT_EQ(sizeof(mach_msg_header_t), size);
+	EXPECT_EQ(sizeof(t), n);
+	EXPECT_EQ(sizeof(t), t.msgh_trailer_size);
+	EXPECT_EQ(10u, t.msgh_seqno);
+	EXPECT_EQ(geteuid(), t.msgh_sender.val[0]);
+	EXPECT_EQ((unsigned int)getpid(), t.msgh_audit.val[5]);
+
+	/* A given sequence number: the third message. */
+	seq = 12;
+	n = sizeof(t);
+	KR_EQ(KERN_SUCCESS, mach_port_peek(SELF, p, audit, &seq, &size, &id, (mach_msg_trailer_info_t)&t, &n));
+	EXPECT_EQ(502, id);
+	EXPECT_EQ(sizeof(mach_msg_header_t) + 64, size);
+	EXPECT_EQ(12u, t.msgh_seqno);
+
+	/* Before the queue or past it: KERN_FAILURE. */
+	seq = 9;
+	KR_EQ(KERN_FAILURE, mach_port_peek(SELF, p, audit, &seq, &size, &id, (mach_msg_trailer_info_t)&t, &n));
+	seq = 13;
+	KR_EQ(KERN_FAILURE, mach_port_peek(SELF, p, audit, &seq, &size, &id, (mach_msg_trailer_info_t)&t, &n));
+
+	/* The smallest trailer: 8 bytes written, the count says so. */
+	seq = 0;
+	n = sizeof(t);
+	memset(&t, 0xff, sizeof(t));
+	KR_EQ(KERN_SUCCESS, mach_port_peek(SELF, p, 0, &seq, &size, &id, (mach_msg_trailer_info_t)&t, &n));
+	EXPECT_EQ(sizeof(mach_msg_trailer_t), n);
+	EXPECT_EQ(0xffffffffu, t.msgh_seqno);	/* not written */
+
+	/* Trailers it will not give, and too small a buffer. */
+	n = sizeof(t);
+	KR_EQ(KERN_INVALID_VALUE, mach_port_peek(SELF, p, MACH_RCV_TRAILER_TYPE(MACH_MSG_TRAILER_FORMAT_0) |
+		MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_CTX), &seq, &size, &id, (mach_msg_trailer_info_t)&t, &n));
+	KR_EQ(KERN_INVALID_VALUE, mach_port_peek(SELF, p, MACH_RCV_TRAILER_TYPE(1), &seq, &size, &id, (mach_msg_trailer_info_t)&t, &n));
+	n = 19;
+	KR_EQ(KERN_INVALID_VALUE, mach_port_peek(SELF, p, MACH_RCV_TRAILER_TYPE(MACH_MSG_TRAILER_FORMAT_0) |
+		MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_SENDER), &seq, &size, &id, (mach_msg_trailer_info_t)&t, &n));
+
+	/* Names without a receive right. */
+	n = sizeof(t);
+	KR_EQ(KERN_INVALID_RIGHT, mach_port_peek(SELF, MACH_PORT_NULL, audit, &seq, &size, &id, (mach_msg_trailer_info_t)&t, &n));
+	KR_EQ(KERN_INVALID_RIGHT, mach_port_peek(SELF, MACH_PORT_DEAD, audit, &seq, &size, &id, (mach_msg_trailer_info_t)&t, &n));
+	KR_EQ(KERN_INVALID_NAME, mach_port_peek(SELF, 0x777703, audit, &seq, &size, &id, (mach_msg_trailer_info_t)&t, &n));
+	KR_EQ(KERN_SUCCESS, mach_port_allocate(SELF, MACH_PORT_RIGHT_PORT_SET, &set));
+	KR_EQ(KERN_INVALID_RIGHT, mach_port_peek(SELF, set, audit, &seq, &size, &id, (mach_msg_trailer_info_t)&t, &n));
+	/* A trailer buffer that is not there. */
+	seq = 0;
+	KR_EQ(KERN_INVALID_ADDRESS, mach_port_peek(SELF, p, audit, &seq, &size, &id, (mach_msg_trailer_info_t)8, &n));
+
+	/* Peeking took nothing: the messages come in order, numbered. */
+	KR_EQ(MACH_MSG_SUCCESS, mach_msg(&r.h, MACH_RCV_MSG | MACH_RCV_TRAILER_TYPE(MACH_MSG_TRAILER_FORMAT_0) |
+		MACH_RCV_TRAILER_ELEMENTS(MACH_RCV_TRAILER_SEQNO), 0, sizeof(r), p, 0, 0));
+	EXPECT_EQ(500, r.h.msgh_id);
+	/* The trailer follows the message, here its header alone. */
+	EXPECT_EQ(10u, ((mach_msg_seqno_trailer_t *)((char *)&r + r.h.msgh_size))->msgh_seqno);
+	seq = 0;
+	n = sizeof(t);
+	KR_EQ(KERN_SUCCESS, mach_port_peek(SELF, p, audit, &seq, &size, &id, (mach_msg_trailer_info_t)&t, &n));
+	EXPECT_EQ(11u, seq);
+	EXPECT_EQ(501, id);
+	EXPECT_EQ(11u, status_of(p).mps_seqno);
+	EXPECT_EQ(2u, status_of(p).mps_msgcount);
+	mach_port_destroy(SELF, set);
+	mach_port_destroy(SELF, p);
+}
+
+/* mach_port_rename is gone from macOS's kernel: MIG_BAD_ID. */
+TEST(rename_is_obsolete)
+{
+	mach_port_t p = new_port();
+
+	KR_EQ(MIG_BAD_ID, mach_port_rename(SELF, p, 0x1003));
+	EXPECT_EQ(MACH_PORT_TYPE_RECEIVE, type_of(p));
 	mach_port_destroy(SELF, p);
 }
 

@@ -124,6 +124,7 @@
 	X(SET_STATUS,	"set_status",		4)	\
 	X(NOTIFY,	"request_notify",	16)	\
 	X(PORT_CTL,	"port_ctl",		8)	\
+	X(PEEK,		"peek",			4)	\
 	X(POLLFD,	"pollfd",		6)	\
 	X(POLL,		"poll",			6)	\
 	X(BOOTSTRAP,	"bootstrap",		16)	\
@@ -475,6 +476,7 @@ static const char *cmd_name(unsigned long cmd)
 	case MACHPORT_IOC_REQUEST_NOTIFY: return "REQUEST_NOTIFY";
 	case MACHPORT_IOC_PORT_CTL: return "PORT_CTL";
 	case MACHPORT_IOC_PORT_POLLFD: return "PORT_POLLFD";
+	case MACHPORT_IOC_PORT_PEEK: return "PORT_PEEK";
 	}
 	return NULL;
 }
@@ -2569,6 +2571,28 @@ static void op_port_ctl(struct th *t)
 		model_clear_bits(t, a.name, T_RECV);
 }
 
+/* mach_port_peek: the queue's messages by number, every trailer size. */
+static void op_peek(struct th *t)
+{
+	struct machport_port_peek a;
+	uint8_t trailer[80];
+	long ret;
+
+	memset(&a, 0, sizeof(a));
+	a.name = pick(t, T_RECV);
+	/* Format 0 with 0..7 elements, or any bits at all. */
+	a.trailer_type = pct(&t->r, 95) ? rn(&t->r, 8) << 24 : (uint32_t)rnext(&t->r);
+	a.seqno = pct(&t->r, 50) ? 0 : rn(&t->r, 40);
+	a.trailer_size = pct(&t->r, 90) ? sizeof(trailer) : rn(&t->r, 72);
+	a.trailer = pct(&t->r, 95) ? (uintptr_t)trailer : (uintptr_t)bad_addr(t);
+	if (pct(&t->r, 1))
+		a.reserved = 1;
+	ret = io(t, MACHPORT_IOC_PORT_PEEK, arg_ptr(t, &a, sizeof(a)));
+	if (ret == MACHPORT_KERN_SUCCESS && t->arg == ARG_GOOD &&
+	    (a.trailer_size < 8 || a.trailer_size > 52))
+		failf("mach_port_peek wrote a trailer of %u bytes", a.trailer_size);
+}
+
 /* ---- Pollable ports -------------------------------------------------------- */
 
 static void pollfd_add(struct th *t, int fd)
@@ -3647,6 +3671,7 @@ static void run_op(struct th *t, int op)
 	case OP_SET_STATUS: op_set_status(t); break;
 	case OP_NOTIFY: op_notify(t); break;
 	case OP_PORT_CTL: op_port_ctl(t); break;
+	case OP_PEEK: op_peek(t); break;
 	case OP_POLLFD: op_pollfd(t); break;
 	case OP_POLL: op_poll(t); break;
 	case OP_BOOTSTRAP: op_bootstrap(t); break;

@@ -165,8 +165,13 @@
 #define MACHPORT_MSG_PHYSICAL_COPY		0
 #define MACHPORT_MSG_VIRTUAL_COPY		1
 
-/* Trailer (format 0) */
+/* Trailer (format 0) and its elements (MACHPORT_RCV_TRAILER_ELEMENTS) */
 #define MACHPORT_TRAILER_FORMAT_0		0
+#define MACHPORT_RCV_TRAILER_NULL		0
+#define MACHPORT_RCV_TRAILER_SEQNO		1
+#define MACHPORT_RCV_TRAILER_SENDER		2
+#define MACHPORT_RCV_TRAILER_AUDIT		3
+#define MACHPORT_RCV_TRAILER_CTX		4
 
 /* Limits the kernel enforces (also reported by MACHPORT_IOC_FEATURES) */
 #define MACHPORT_UREFS_MAX		0xffffU
@@ -245,6 +250,7 @@ struct machport_msg_trailer {
 #define MACHPORT_FEAT_NOTIFY		(1ULL << 5)	/* notifications */
 #define MACHPORT_FEAT_BOOTSTRAP		(1ULL << 6)	/* the name service */
 #define MACHPORT_FEAT_POLLFD		(1ULL << 7)	/* MACHPORT_IOC_PORT_POLLFD */
+#define MACHPORT_FEAT_PEEK		(1ULL << 8)	/* MACHPORT_IOC_PORT_PEEK */
 
 struct machport_features {
 	__u64 features;		/* out: MACHPORT_FEAT_* */
@@ -486,6 +492,24 @@ struct machport_port_ctl {
 	__u64 reserved;		/* must be 0 */
 };
 
+/*
+ * MACHPORT_IOC_PORT_PEEK (mach_port_peek): the message with sequence
+ * number seqno on a receive right's queue (0: the first one), left
+ * queued. trailer_type is as in mach_msg's options: format 0 with up to
+ * MACH_RCV_TRAILER_AUDIT elements; that trailer is written at trailer,
+ * which has room for trailer_size bytes.
+ */
+struct machport_port_peek {
+	__u32 name;		/* in: a receive right */
+	__u32 trailer_type;	/* in: MACH_RCV_TRAILER_TYPE | _ELEMENTS */
+	__u32 seqno;		/* in: 0 or a sequence number; out: the message's */
+	__u32 size;		/* out: its msgh_size */
+	__s32 id;		/* out: its msgh_id */
+	__u32 trailer_size;	/* in: room at trailer; out: bytes written */
+	__u64 trailer;		/* in: user address of the trailer buffer */
+	__u64 reserved;		/* must be 0 */
+};
+
 /* ---- Introspection: the "machport" generic netlink family ----------------
  *
  * Commands (GENL_ADMIN_PERM not required: visibility is per process):
@@ -593,5 +617,6 @@ enum machport_attr {
 #define MACHPORT_IOC_REQUEST_NOTIFY	_IOWR(MACHPORT_IOC_MAGIC, 0x50, struct machport_request_notification)
 #define MACHPORT_IOC_PORT_CTL		_IOWR(MACHPORT_IOC_MAGIC, 0x51, struct machport_port_ctl)
 #define MACHPORT_IOC_PORT_POLLFD	_IOWR(MACHPORT_IOC_MAGIC, 0x52, struct machport_port_pollfd)
+#define MACHPORT_IOC_PORT_PEEK		_IOWR(MACHPORT_IOC_MAGIC, 0x53, struct machport_port_peek)
 
 #endif /* _UAPI_LINUX_MACHPORT_H */

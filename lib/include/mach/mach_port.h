@@ -35,7 +35,10 @@ kern_return_t mach_port_names(ipc_space_t task,
 kern_return_t mach_port_type(ipc_space_t task, mach_port_name_t name,
 			     mach_port_type_t *ptype);
 
-/* Obsolete on macOS (the kernel refuses it); declared for old sources. */
+/*
+ * Obsolete: the macOS kernel no longer serves it, and it answers MIG_BAD_ID
+ * here too. Declared for old sources.
+ */
 kern_return_t mach_port_rename(ipc_space_t task, mach_port_name_t old_name,
 			       mach_port_name_t new_name);
 
