@@ -11,7 +11,6 @@
 #include <linux/nsproxy.h>
 #include <linux/capability.h>
 #include <linux/mm.h>
-#include <linux/shmem_fs.h>
 #include <linux/proc_ns.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -33,21 +32,6 @@ static inline void mp_ipc_ns_put(struct ipc_namespace *ns)
 {
 #ifdef CONFIG_IPC_NS
 	ns->ns.ops->put(&ns->ns);
-#endif
-}
-
-/*
- * An unlinked shmem file for large out-of-line regions, its pages not
- * charged to the overcommit limit up front. 7.3 gives shmem_file_setup()
- * a vma_flags_t (made with mk_vma_flags()) instead of VM_* bits; Kbuild
- * probes the prototype (MP_SHMEM_VMA_FLAGS).
- */
-static inline struct file *mp_shmem_file(const char *name, loff_t size)
-{
-#ifdef MP_SHMEM_VMA_FLAGS
-	return shmem_file_setup(name, size, mk_vma_flags(VMA_NORESERVE_BIT));
-#else
-	return shmem_file_setup(name, size, VM_NORESERVE);
 #endif
 }
 

@@ -10,15 +10,15 @@
  * memory into the receiver, names the rights, and rewrites the
  * descriptors in place.
  */
-#include <linux/highmem.h>
+#include <linux/file.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
-#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "desc.h"
 #include "kmsg.h"
+#include "oolfile.h"
 #include "machport.h"
 #include "port.h"
 #include "right.h"
@@ -123,42 +123,21 @@ int mp_desc_parse(struct mp_kmsg *kmsg)
 }
 
 /*
- * Large regions: one copy into the pages of an unlinked shmem file; the
- * receiver maps that file privately, so its reads cost no second copy and
- * its writes copy only the pages written. Small ones: a kernel buffer and
- * one copy each way, cheaper than creating a file.
+ * Large regions: one copy into pages of the message's own, which the
+ * receiver maps copy-on-write (oolfile.c), so its reads cost no second
+ * copy and its writes copy only the pages written. Small ones: a kernel
+ * buffer and one copy each way, cheaper than creating a file.
  */
-#define SHMEM_MIN	(64U << 10)
+#define FILE_MIN	(64U << 10)
 
 static int copyin_ool_pages(struct mp_kdesc *d)
 {
-	const char __user *src = u64_to_user_ptr(d->uaddr);
-	u32 done, chunk;
+	struct file *file = mp_ool_file(u64_to_user_ptr(d->uaddr), d->count);
 
-	d->file = mp_shmem_file("machport-ool", d->count);
-	if (IS_ERR(d->file)) {
-		d->file = NULL;
-		return MACHPORT_SEND_NO_BUFFER;
-	}
-	for (done = 0; done < d->count; done += chunk) {
-		struct page *page;
-		void *dst;
-		unsigned long left;
-
-		chunk = min_t(u32, PAGE_SIZE, d->count - done);
-		page = shmem_read_mapping_page(d->file->f_mapping,
-					       done >> PAGE_SHIFT);
-		if (IS_ERR(page))
-			return MACHPORT_SEND_NO_BUFFER;
-		dst = kmap_local_page(page);
-		left = copy_from_user(dst, src + done, chunk);
-		kunmap_local(dst);
-		set_page_dirty(page);
-		put_page(page);
-		if (left)
-			return MACHPORT_SEND_INVALID_MEMORY;
-		cond_resched();
-	}
+	if (IS_ERR(file))
+		return PTR_ERR(file) == -EFAULT ? MACHPORT_SEND_INVALID_MEMORY :
+						  MACHPORT_SEND_NO_BUFFER;
+	d->file = file;
 	return MACHPORT_MSG_SUCCESS;
 }
 
@@ -166,7 +145,7 @@ static int copyin_ool(struct mp_kdesc *d)
 {
 	if (!d->count)
 		return MACHPORT_MSG_SUCCESS;
-	if (d->count >= SHMEM_MIN)
+	if (d->count >= FILE_MIN)
 		return copyin_ool_pages(d);
 	d->mem = kvmalloc(d->count, GFP_KERNEL_ACCOUNT);
 	if (!d->mem)
@@ -359,7 +338,7 @@ u32 mp_desc_rights(struct mp_kmsg *kmsg)
 
 /*
  * New memory in the receiver: anonymous, as vm_allocate() gives, or a
- * private mapping of the message's shmem file.
+ * private mapping of the message's region (oolfile.c).
  */
 static int map_for(struct file *file, u64 bytes, u64 *addrp)
 {

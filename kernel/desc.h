@@ -24,8 +24,8 @@ struct mp_space;
  * @port: port descriptor: the right, NULL or MP_PORT_DEAD
  * @ports: OOL ports: the rights (NULL or MP_PORT_DEAD entries allowed)
  * @mem: OOL: the bytes, copied at send time (small regions)
- * @file: OOL: the bytes in an unlinked shmem file (large regions), which
- *	the receiver maps copy-on-write instead of copying them again
+ * @file: OOL: the bytes in pages of their own (large regions, oolfile.c),
+ *	which the receiver maps copy-on-write instead of copying them again
  * @rights_in: the rights were taken from the sender's space
  */
 struct mp_kdesc {

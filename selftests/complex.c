@@ -4,8 +4,11 @@
  * out-of-line memory (snapshot at send, deallocate, sizes up to 64 MiB),
  * out-of-line port arrays, errors, and receive rights in transit.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <mach/mach.h>
 
@@ -300,6 +303,57 @@ TEST(ool_deallocate_and_big)
 	mach_msg_destroy(&r.header);
 	EXPECT_EQ(-1, msync(got, 4096, MS_ASYNC)) TH_LOG("mach_msg_destroy frees OOL memory");
 	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, p));
+}
+
+/*
+ * A large region arrives mapped copy-on-write: the receiver writes its own
+ * copy, the rest of the last page reads as zero, a page dropped with
+ * MADV_DONTNEED comes back with the bytes that were sent, a forked child
+ * sees the same bytes and writes its own copy, and nothing is left behind.
+ */
+TEST(ool_region_copy_on_write)
+{
+	mach_port_t p = new_port();
+	size_t size = 300000, len = (size + 4095) & ~(size_t)4095, j;
+	unsigned char *buf = malloc(size), *got;
+	long ports = mp_count("ports");
+	union rcv r;
+	pid_t pid;
+	int st;
+
+	ASSERT_NE(NULL, buf);
+	for (j = 0; j < size; j++)
+		buf[j] = (unsigned char)(j * 7 + 1);
+	KR_EQ(MACH_MSG_SUCCESS, send_ool(p, buf, (mach_msg_size_t)size, FALSE, MACH_MSG_VIRTUAL_COPY, NULL, 0, MACH_MSG_TYPE_COPY_SEND));
+	KR_EQ(MACH_MSG_SUCCESS, rcv(p, &r));
+	got = r.o.ool.address;
+	for (j = size; j < len; j++)
+		if (got[j])
+			break;
+	EXPECT_EQ(len, j) TH_LOG("the end of the last page is not zero");
+	got[0] = 0x55;
+	got[size - 1] = 0xaa;
+	EXPECT_EQ(0x55, got[0]);
+	EXPECT_EQ((unsigned char)((size - 1) * 7 + 1), buf[size - 1]);
+	pid = fork();
+	if (pid == 0) {
+		if (got[0] != 0x55 || got[1] != 8)
+			_exit(1);
+		got[1] = 0;
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	EXPECT_EQ(8, got[1]) TH_LOG("the child's write reached the parent");
+	ASSERT_EQ(0, madvise(got, len, MADV_DONTNEED));
+	for (j = 0; j < size; j++)
+		if (got[j] != (unsigned char)(j * 7 + 1))
+			break;
+	EXPECT_EQ(size, j) TH_LOG("a dropped page came back different at %zu", j);
+	mach_msg_destroy(&r.header);
+	free(buf);
+	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, p));
+	EXPECT_EQ(ports - 1, mp_count("ports"));
 }
 
 TEST(ool_errors)
