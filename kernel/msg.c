@@ -263,17 +263,19 @@ static int copyout_header(struct mp_space *space, struct mp_kmsg *kmsg,
 	struct machport_msg_header *hdr = kmsg->data;
 	u32 reply = MACHPORT_NAME_NULL;
 
-	mutex_lock(&space->lock);
-	if (!space->active || mp_space_reserve(space, 1)) {
-		mutex_unlock(&space->lock);
-		return MACHPORT_RCV_HEADER_ERROR | MACHPORT_MSG_IPC_SPACE;
-	}
-	if (kmsg->reply)
+	/* Only a reply right needs the space (and maybe a new name in it). */
+	if (kmsg->reply) {
+		mutex_lock(&space->lock);
+		if (!space->active || mp_space_reserve(space, 1)) {
+			mutex_unlock(&space->lock);
+			return MACHPORT_RCV_HEADER_ERROR | MACHPORT_MSG_IPC_SPACE;
+		}
 		reply = mp_right_copyout(space, kmsg->reply, kmsg->reply_msgt);
-	else if (kmsg->reply_dead)
+		kmsg->reply = NULL;
+		mutex_unlock(&space->lock);
+	} else if (kmsg->reply_dead) {
 		reply = MACHPORT_NAME_DEAD;
-	kmsg->reply = NULL;
-	mutex_unlock(&space->lock);
+	}
 	/* The destination right is used up by the delivery. */
 	mp_right_drop_used(kmsg->dest, kmsg->dest_msgt);
 	kmsg->dest = NULL;

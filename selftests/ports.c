@@ -3,7 +3,10 @@
  * Port rights and names: the mach_port_* calls with the codes macOS
  * returns (XNU's checks, in XNU's order).
  */
+#include <string.h>
+
 #include <mach/mach.h>
+#include <mach/notify.h>
 #include <servers/bootstrap.h>
 
 #include "kselftest_harness.h"
@@ -441,6 +444,37 @@ TEST(name_limit)
 	KR_EQ(KERN_SUCCESS, mach_port_deallocate(SELF, d));
 	KR_EQ(KERN_SUCCESS, mach_port_allocate(SELF, MACH_PORT_RIGHT_RECEIVE, &d));
 	KR_EQ(KERN_NO_SPACE, mach_port_allocate(SELF, MACH_PORT_RIGHT_RECEIVE, &d));
+
+	/*
+	 * A full space still receives a message that carries no right (its
+	 * destination right is used up); one whose reply right needs a new
+	 * name fails with MACH_RCV_HEADER_ERROR | MACH_MSG_IPC_SPACE and is
+	 * destroyed, as on XNU.
+	 */
+	{
+		struct { mach_msg_header_t h; mach_msg_max_trailer_t t; } m;
+
+		memset(&m, 0, sizeof(m));
+		m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, 0);
+		m.h.msgh_remote_port = d;
+		m.h.msgh_id = 7;
+		KR_EQ(MACH_MSG_SUCCESS, mach_msg(&m.h, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m.h),
+						 sizeof(m), d, 0, 0));
+		EXPECT_EQ(7, m.h.msgh_id);
+		EXPECT_EQ(d, m.h.msgh_local_port);
+		EXPECT_EQ(MACH_PORT_NULL, m.h.msgh_remote_port);
+		memset(&m, 0, sizeof(m));
+		m.h.msgh_bits = MACH_MSGH_BITS(MACH_MSG_TYPE_MAKE_SEND, MACH_MSG_TYPE_MAKE_SEND_ONCE);
+		m.h.msgh_remote_port = d;
+		m.h.msgh_local_port = d;
+		KR_EQ(MACH_RCV_HEADER_ERROR | MACH_MSG_IPC_SPACE,
+		      mach_msg(&m.h, MACH_SEND_MSG | MACH_RCV_MSG, sizeof(m.h), sizeof(m), d, 0, 0));
+		/* The unused send-once right fired its notification. */
+		KR_EQ(MACH_MSG_SUCCESS, mach_msg(&m.h, MACH_RCV_MSG | MACH_RCV_TIMEOUT, 0, sizeof(m), d, 0, 0));
+		EXPECT_EQ(MACH_NOTIFY_SEND_ONCE, m.h.msgh_id);
+		EXPECT_EQ(0u, status_of(d).mps_msgcount);
+		EXPECT_EQ(0u, status_of(d).mps_sorights);
+	}
 }
 
 TEST(reply_port)
