@@ -288,6 +288,13 @@ int mp_mqueue_send(struct mp_port *port, struct mp_kmsg *kmsg, u32 option,
 		}
 		if (has_room(port, kmsg)) {
 			task = deliver(port, kmsg);
+			/*
+			 * Handed to a receiver, the message left room behind: a
+			 * sender woken for that room and not using it passes the
+			 * wake-up on, or the next one would sleep with room free.
+			 */
+			if (port->msgcount < port->qlimit)
+				wake_senders(port, 1);
 			spin_unlock(&port->lock);
 			wake_waiter(task);
 			return MACHPORT_MSG_SUCCESS;
@@ -396,6 +403,8 @@ int mp_mqueue_receive(struct mp_port *port, struct mp_rcv_req *req,
 			spin_unlock(&port->lock);
 			break;
 		}
+		/* A waiting receiver is room for a sender (has_room()). */
+		wake_senders(port, 1);
 		ret = wait_once(&port->rcv_waiters, &port->lock, &w, &timeout);
 		if (ret != -EAGAIN)
 			break;

@@ -169,17 +169,18 @@ static int copyin_body(struct mp_space *space, struct mp_kmsg *kmsg)
 static int copyin_msg(struct mp_kmsg *kmsg, const void __user *src)
 {
 	const u64 __user *s = src;
+	u32 i, words = kmsg->size / 8;
 	u64 *d = kmsg->data;
-	u32 left = kmsg->size;
 
 	if (kmsg->size > MP_KMSG_INLINE)
 		return copy_from_user(kmsg->data, src, kmsg->size) ? -EFAULT : 0;
 	if (!user_read_access_begin(src, kmsg->size))
 		return -EFAULT;
-	for (; left >= 8; left -= 8)
-		unsafe_get_user(*d++, s++, fault);
-	if (left)
-		unsafe_get_user(*(u32 *)d, (const u32 __user *)s, fault);
+	for (i = 0; i < words; i++)
+		unsafe_get_user(d[i], &s[i], fault);
+	if (kmsg->size % 8)
+		unsafe_get_user(*(u32 *)&d[words], (const u32 __user *)&s[words],
+				fault);
 	user_read_access_end();
 	return 0;
 fault:
@@ -290,9 +291,10 @@ static int copyout_header(struct mp_space *space, struct mp_kmsg *kmsg,
 
 /*
  * The message and its trailer. A small message goes in one user access
- * section: the sizes are the kmsg's inline buffer's and the trailer's on
- * our stack, so the hardened-usercopy checks of copy_to_user() would only
- * repeat what is known here. A large body is better copied by
+ * section: its bytes lie within the kmsg's own buffer (inline, or a body
+ * at least that large when a kernel reply was built in place) and the
+ * trailer is on our stack, so the hardened-usercopy checks of
+ * copy_to_user() would only repeat what is known here. A large body is better copied by
  * copy_to_user()'s string instructions.
  */
 static int copyout_msg(struct mp_kmsg *kmsg, const struct machport_msg *a,

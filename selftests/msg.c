@@ -583,6 +583,31 @@ TEST(full_queue_sender)
 	EXPECT_EQ(MACH_MSG_SUCCESS, a.result);
 }
 
+/*
+ * Queue limit 0: a sender blocks until a receiver waits, then hands its
+ * message over. The receiver starting to wait must wake it (it used to
+ * sleep on, with a receiver waiting and room for it).
+ */
+TEST(qlimit_zero_rendezvous)
+{
+	struct sender_arg a = { .port = new_port() };
+	mach_port_limits_t lim = { .mpl_qlimit = 0 };
+	struct rcv_buf b;
+	pthread_t th;
+
+	KR_EQ(KERN_SUCCESS, mach_port_set_attributes(SELF, a.port, MACH_PORT_LIMITS_INFO,
+						     (mach_port_info_t)&lim, MACH_PORT_LIMITS_INFO_COUNT));
+	ASSERT_EQ(0, pthread_create(&th, NULL, blocked_sender, &a));
+	mp_wait_blocked(&a.started);
+	EXPECT_EQ(0u, status_of(a.port).mps_msgcount);
+	KR_EQ(MACH_MSG_SUCCESS, receive(a.port, &b, MACH_RCV_TIMEOUT, 5000));
+	EXPECT_EQ(99, b.header.msgh_id);
+	/* Whatever happened, the sender must not stay blocked. */
+	KR_EQ(KERN_SUCCESS, mach_port_destroy(SELF, a.port));
+	pthread_join(th, NULL);
+	EXPECT_EQ(MACH_MSG_SUCCESS, a.result);
+}
+
 TEST(death_releases_queued_rights)
 {
 	mach_port_t p = new_port(), r = new_port();
